@@ -1,0 +1,65 @@
+"""The application factory: read it as the table of contents of Lobby."""
+
+import os
+
+from flask import Flask
+
+import db
+import settings
+from blueprints import register_blueprints
+from commands import register_commands
+from extensions import init_extensions
+from services import logging_setup, security_headers
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with the configuration it was given."""
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environ())
+    if test_config:
+        app.config.from_mapping(test_config)
+    _fill_derived_settings(app)
+    _refuse_insecure_secret(app)
+
+    logging_setup.init_app(app)
+    db.init_app(app)
+    init_extensions(app)
+    security_headers.init_app(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def _fill_derived_settings(app):
+    if not app.config["DATABASE_URL"]:
+        path = os.path.join(app.instance_path, "lobby.sqlite3")
+        app.config["DATABASE_URL"] = f"sqlite:///{path}"
+    if not app.config["MAIL_BACKEND"]:
+        app.config["MAIL_BACKEND"] = "file" if _is_development(app) else "smtp"
+    if not app.config["MAIL_FILE_DIR"]:
+        app.config["MAIL_FILE_DIR"] = os.path.join(app.instance_path, "mail")
+    if not app.config["CONTENT_DIR"]:
+        app.config["CONTENT_DIR"] = os.path.join(app.root_path, "content")
+    app.config["IS_DEVELOPMENT"] = _is_development(app)
+
+
+def _is_development(app):
+    return bool(app.debug) and not app.testing
+
+
+def _refuse_insecure_secret(app):
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == settings.DEV_SECRET_KEY or len(key) < 16:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a long random value outside development "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )

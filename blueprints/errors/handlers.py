@@ -1,0 +1,84 @@
+"""Errors, app-wide, in the site's layout; JSON for API clients."""
+
+import logging
+
+from flask import g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from blueprints.errors import bp
+
+log = logging.getLogger("lobby.errors")
+
+TITLES = {
+    400: "We couldn't read that request",
+    403: "You can't open this page",
+    404: "We can't find that page",
+    405: "That doesn't work here",
+    413: "That was too much to send",
+    429: "Too many tries",
+    500: "Something went wrong on our side",
+    503: "We're having trouble right now",
+}
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _rollback():
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def render_error(status, description=None, template="errors/error.html", **context):
+    if _wants_json():
+        return {"error": TITLES.get(status, "Error"), "status": status}, status
+    return (
+        render_template(
+            template,
+            status=status,
+            title=TITLES.get(status, "Error"),
+            description=description,
+            **context,
+        ),
+        status,
+    )
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return render_error(400, template="errors/csrf.html", retry_url=request.path)
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(error):
+    retry_after = None
+    limit = getattr(error, "limit", None)
+    if limit is not None:
+        retry_after = str(limit.limit)
+    return render_error(429, template="errors/429.html", limit_text=retry_after)
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(error):
+    _rollback()
+    log.error("database unavailable: %s", type(error).__name__)
+    return render_error(503)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    if error.code >= 500:
+        _rollback()
+    return render_error(error.code or 500, error.description)
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    _rollback()
+    return render_error(500)

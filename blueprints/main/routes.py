@@ -1,0 +1,18 @@
+from flask import jsonify, render_template
+
+import db
+from blueprints.main import bp
+from services import health
+
+
+@bp.get("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    problem = health.database_problem(db.get_engine())
+    if problem:
+        return jsonify(status="unavailable", database=problem), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,76 @@
+"""The database: one engine per app, one session per request, committed at the edge.
+
+Views never commit. A request's session is committed once, after the view has
+returned a response below 500, and rolled back otherwise (indico's request
+handler). Emails recorded in the outbox during the request are delivered only
+after that commit succeeds, so no email leaves for a change that was not saved.
+"""
+
+from flask import current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+_EXTENSION_KEY = "lobby_db"
+
+
+def init_app(app):
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[_EXTENSION_KEY] = {
+        "engine": engine,
+        "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
+    }
+    app.after_request(_commit_at_the_edge)
+    app.teardown_appcontext(close_session)
+
+
+def make_engine(url):
+    """Create an engine with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def get_engine(app=None):
+    return (app or current_app).extensions[_EXTENSION_KEY]["engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request or CLI command, created on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions[_EXTENSION_KEY]["sessionmaker"]()
+    return g.db_session
+
+
+def new_session(app=None) -> Session:
+    """A session of its own, for work outside the request's transaction."""
+    return (app or current_app).extensions[_EXTENSION_KEY]["sessionmaker"]()
+
+
+def _commit_at_the_edge(response):
+    session = g.get("db_session")
+    if session is None:
+        return response
+    if response.status_code >= 500:
+        session.rollback()
+        return response
+    session.commit()
+    from services import outbox  # imported here: outbox needs the app, not the reverse
+
+    outbox.deliver_after_response(session, response)
+    return response
+
+
+def close_session(_exc=None):
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

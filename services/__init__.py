@@ -1,0 +1,1 @@
+"""Business rules: plain Python that takes a session and returns results."""

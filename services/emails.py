@@ -1,0 +1,80 @@
+"""One function per email: each builds its context and records it in the outbox.
+
+Templates live in templates/email/<name>/ as subject.txt, body.txt and body.html.
+Every email about a request carries its reference and a status link.
+"""
+
+from flask import current_app, render_template
+
+from services import events, links, outbox
+from services.dates import long_date
+
+
+def _record(session, name, to, request=None, **context):
+    if request is not None:
+        context.setdefault("request", request)
+        context.setdefault("reference", request.reference)
+        context.setdefault("status_url", links.status_url(request))
+    context.setdefault("config", current_app.config)
+    subject = render_template(f"email/{name}/subject.txt", **context).strip()
+    body_text = render_template(f"email/{name}/body.txt", **context)
+    body_html = render_template(f"email/{name}/body.html", **context)
+    email = outbox.record_email(
+        session,
+        kind=name,
+        to=to,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        request_id=request.id if request is not None else None,
+    )
+    if request is not None:
+        events.record_event(session, request, "email_sent", email=name, outbox_id=email.id)
+    return email
+
+
+def send_invitation(session, request, token, invitation, reminder=False):
+    return _record(
+        session,
+        "invitation_reminder" if reminder else "invitation",
+        request.email,
+        request,
+        invitation_url=links.invitation_url(token),
+        expires_on=long_date(invitation.expires_at),
+        opt_out_url=links.opt_out_url(request),
+    )
+
+
+def send_in_review(session, request):
+    return _record(
+        session, "in_review", request.email, request, due_on=long_date(request.due_on)
+    )
+
+
+def send_staff_new_review(session, request, hints, to):
+    return _record(
+        session,
+        "staff_new_review",
+        to,
+        request,
+        hints=hints,
+        staff_url=links.staff_request_url(request),
+        due_on=long_date(request.due_on),
+    )
+
+
+def send_welcome(session, request):
+    return _record(session, "welcome", request.email, request)
+
+
+def send_status_link(session, request):
+    """The short-lived status link asked for on /status (email alone)."""
+    max_age = current_app.config["STATUS_LINK_MAX_AGE"]
+    return _record(
+        session,
+        "status_link",
+        request.email,
+        request,
+        status_url=links.status_url(request, max_age=max_age),
+        due_on=long_date(request.due_on) if request.due_on else None,
+    )

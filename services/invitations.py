@@ -1,0 +1,129 @@
+"""Invitations: a random token (only its hash stored) that lets one person in."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import Invitation, RequestState
+from services import emails
+from services.clock import utcnow
+from services.events import REQUESTER, SYSTEM, record_event
+from services.tokens import hash_secret, new_secret
+
+
+def issue_invitation(session, request, actor=SYSTEM):
+    """Revoke any live invitation, create a new one, email it; returns the token."""
+    now = utcnow()
+    for old in request.invitations:
+        if old.accepted_at is None and old.revoked_at is None:
+            old.revoked_at = now
+            record_event(session, request, "invitation_revoked", actor, reason="replaced")
+    token, token_hash = new_secret()
+    invitation = Invitation(
+        request=request,
+        token_hash=token_hash,
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITE_TTL_DAYS"]),
+    )
+    session.add(invitation)
+    previous = request.state
+    request.state = RequestState.INVITED
+    session.flush()
+    record_event(
+        session, request, "invited", actor, previous=previous, expires_at=invitation.expires_at
+    )
+    emails.send_invitation(session, request, token, invitation)
+    return token
+
+
+def revoke_invitation(session, request, actor):
+    """Revoke the live invitation of a request; returns whether there was one."""
+    revoked = False
+    for invitation in request.invitations:
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation.revoked_at = utcnow()
+            revoked = True
+    if revoked:
+        record_event(session, request, "invitation_revoked", actor)
+    return revoked
+
+
+def current_invitation(request):
+    """The newest invitation of a request, or None."""
+    return request.invitations[-1] if request.invitations else None
+
+
+@dataclass
+class InvitationLookup:
+    """What a token stands for: one of ok, accepted, expired, revoked, unknown."""
+
+    outcome: str
+    invitation: Invitation | None = None
+
+    @property
+    def request(self):
+        return self.invitation.request if self.invitation else None
+
+
+def find_invitation(session, token, now=None):
+    """Look a token up without changing anything (safe for GET)."""
+    now = now or utcnow()
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_secret(token or ""))
+    )
+    if invitation is None:
+        return InvitationLookup("unknown")
+    if invitation.accepted_at is not None:
+        # Accepted before: still forwards its owner until it expires, then "used".
+        outcome = "accepted" if invitation.expires_at > now else "used"
+        return InvitationLookup(outcome, invitation)
+    if invitation.revoked_at is not None:
+        return InvitationLookup("revoked", invitation)
+    if invitation.expires_at <= now:
+        return InvitationLookup("expired", invitation)
+    return InvitationLookup("ok", invitation)
+
+
+def accept_invitation(session, token, now=None):
+    """Accept an invitation once; accepting it again before expiry is harmless.
+
+    Mail scanners open links and may submit forms, so a second acceptance of a
+    live invitation returns "accepted" (the owner is still sent on) rather than
+    an error, and nothing is recorded twice.
+    """
+    now = now or utcnow()
+    lookup = find_invitation(session, token, now)
+    if lookup.outcome != "ok":
+        return lookup
+    invitation = lookup.invitation
+    invitation.accepted_at = now
+    request = invitation.request
+    request.state = RequestState.JOINED
+    record_event(session, request, "joined", REQUESTER)
+    emails.send_welcome(session, request)
+    session.flush()
+    return InvitationLookup("joined", invitation)
+
+
+def expire_invitations(session, now=None):
+    """Move invited requests whose invitation lapsed to `expired`; returns how many."""
+    now = now or utcnow()
+    invitations = session.scalars(
+        select(Invitation)
+        .join(Invitation.request)
+        .where(
+            Invitation.expires_at <= now,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    )
+    count = 0
+    for invitation in invitations:
+        request = invitation.request
+        if request.state == RequestState.INVITED and current_invitation(request) is invitation:
+            request.state = RequestState.EXPIRED
+            record_event(session, request, "expired", SYSTEM)
+            count += 1
+    return count

@@ -1,0 +1,108 @@
+"""Join requests and the automatic check that decides invite or review."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
+from services import emails
+from services.accounts import normalize_email, paying_accounts_for_email, review_hints
+from services.clock import utcnow
+from services.dates import due_date_for
+from services.events import REQUESTER, SYSTEM, record_event
+from services.invitations import issue_invitation
+from services.references import new_reference
+from settings import as_list
+
+
+@dataclass
+class SubmitResult:
+    request: MembershipRequest
+    created: bool
+
+
+def open_request_for(session, email):
+    """The open request of this address (any letter case), or None."""
+    return session.scalar(
+        select(MembershipRequest).where(
+            MembershipRequest.email_normalized == normalize_email(email),
+            MembershipRequest.state.in_(OPEN_STATES),
+        )
+    )
+
+
+def latest_request_for(session, email):
+    """The newest request of this address in any state, or None."""
+    return session.scalar(
+        select(MembershipRequest)
+        .where(MembershipRequest.email_normalized == normalize_email(email))
+        .order_by(MembershipRequest.created_at.desc(), MembershipRequest.id.desc())
+        .limit(1)
+    )
+
+
+def submit_request(
+    session, *, name, email, subdomain=None, source=RequestSource.WEB, facebook_name=None
+):
+    """Create a request and screen it, or return the open one this address has.
+
+    The partial unique index on open requests is the real guard: when two
+    submissions race, the loser's insert fails inside a savepoint and it returns
+    the winner's request instead.
+    """
+    existing = open_request_for(session, email)
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    request = MembershipRequest(
+        name=name.strip(),
+        email=email.strip(),
+        email_normalized=normalize_email(email),
+        subdomain=(subdomain or None),
+        facebook_name=facebook_name or None,
+        source=source,
+        state=RequestState.SUBMITTED,
+    )
+    for _attempt in range(5):
+        request.reference = new_reference()
+        try:
+            with session.begin_nested():
+                session.add(request)
+                session.flush()
+            break
+        except IntegrityError:
+            existing = open_request_for(session, email)
+            if existing is not None:
+                return SubmitResult(existing, created=False)
+            # Otherwise the reference collided: draw another one.
+    else:
+        raise RuntimeError("could not allocate a unique reference")
+    record_event(session, request, "submitted", REQUESTER, source=source)
+    screen_request(session, request)
+    return SubmitResult(request, created=True)
+
+
+def screen_request(session, request):
+    """The automatic check: a user of a paying account is invited, anyone else reviewed."""
+    matches = paying_accounts_for_email(session, request.email)
+    if matches:
+        record_event(
+            session, request, "matched", SYSTEM, accounts=[a.subdomain for a in matches]
+        )
+        issue_invitation(session, request, SYSTEM)
+        return
+    send_to_review(session, request)
+
+
+def send_to_review(session, request):
+    now = utcnow()
+    request.state = RequestState.IN_REVIEW
+    request.review_started_at = now
+    request.due_on = due_date_for(now)
+    session.flush()
+    record_event(session, request, "in_review", SYSTEM, due_on=request.due_on)
+    emails.send_in_review(session, request)
+    hints = review_hints(session, request)
+    for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):
+        emails.send_staff_new_review(session, request, hints, staff_address)

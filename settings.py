@@ -1,0 +1,91 @@
+"""Default configuration and the environment variables that override it."""
+
+import os
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+DEFAULTS = {
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "DATABASE_URL": None,  # filled in with an SQLite file under instance/
+    # The brand: fictional by default, every shipped text reads these.
+    "BRAND_NAME": "Example App",
+    "COMMUNITY_NAME": "Example App Community",
+    "ACCOUNT_DOMAIN": "example-app.com",
+    "SUPPORT_EMAIL": "support@example-app.com",
+    "SUPPORT_CHAT_URL": "",
+    "COMMUNITY_URL": "https://community.example-app.com",
+    "COMMUNITY_LOGIN_URL": "https://community.example-app.com/sign_in",
+    "COMMUNITY_RESET_URL": "https://community.example-app.com/password/new",
+    "SITE_URL": "http://127.0.0.1:5000",
+    # Rules.
+    "PAYING_STATUSES": "active,past_due",
+    "INVITE_TTL_DAYS": 14,
+    "INVITE_REMINDER_DAYS": 7,
+    "REVIEW_BUSINESS_DAYS": 2,
+    "HOLIDAYS": "",
+    "TIMEZONE": "UTC",
+    "STATUS_LINK_MAX_AGE": 24 * 3600,
+    "EMAIL_STATUS_LINK_MAX_AGE": 30 * 24 * 3600,
+    "STAFF_NOTIFY_EMAILS": "",
+    # Mail: "file" writes .eml files under instance/mail, "smtp" uses Flask-Mail.
+    "MAIL_BACKEND": None,
+    "MAIL_FILE_DIR": None,
+    "MAIL_DEFAULT_SENDER": "Example App Community <community@example-app.com>",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_TIMEOUT": 10,
+    # Our MAIL_BACKEND decides; Flask-Mail would otherwise stay silent under TESTING.
+    "MAIL_SUPPRESS_SEND": False,
+    # "after_response" delivers right after the request; "worker" leaves it
+    # to `flask outbox send --loop`.
+    "OUTBOX_DELIVERY": "after_response",
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    # Rate limits.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "lobby",
+    "RATELIMIT_EMAIL_FORMS": "20 per hour;5 per minute",
+    "RATELIMIT_PER_ADDRESS": "3 per hour;5 per day",
+    # HTTP.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "TRUST_PROXY": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 6 * 3600,
+    "LOG_FORMAT": "text",
+    "CONTENT_DIR": None,
+}
+
+_INTS = {
+    "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
+    "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
+    "MAX_CONTENT_LENGTH",
+}
+_BOOLS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY"}
+
+
+def from_environ(environ=os.environ):
+    """Return the settings named in DEFAULTS that the environment sets, typed."""
+    found = {}
+    for name in DEFAULTS:
+        if name not in environ:
+            continue
+        raw = environ[name]
+        if name in _INTS:
+            found[name] = int(raw)
+        elif name in _BOOLS:
+            found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        else:
+            found[name] = raw
+    return found
+
+
+def as_list(value):
+    """Split a comma-separated setting into a clean list."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
