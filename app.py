@@ -9,7 +9,7 @@ import settings
 from blueprints import register_blueprints
 from commands import register_commands
 from extensions import init_extensions
-from services import logging_setup, security_headers
+from services import content, logging_setup, security_headers
 
 
 class ConfigurationError(RuntimeError):
@@ -32,6 +32,7 @@ def create_app(test_config=None):
     db.init_app(app)
     init_extensions(app)
     security_headers.init_app(app)
+    content.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app
