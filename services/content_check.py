@@ -108,7 +108,7 @@ def check_tree(tree, index, adapter):
             if next_id not in tree.steps:
                 problems.append(Problem(path, line, f"step “{step.id}” leads to “{next_id}”, "
                                         "which does not exist"))
-        for label, url in step.links:
+        for _label, url in step.links:
             reason = link_problem(url, index, adapter) if url else "a link has no url"
             if reason:
                 problems.append(Problem(path, line, f"step “{step.id}”: {reason}"))
