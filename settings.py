@@ -50,6 +50,7 @@ DEFAULTS = {
     "RATELIMIT_KEY_PREFIX": "lobby",
     "RATELIMIT_EMAIL_FORMS": "20 per hour;5 per minute",
     "RATELIMIT_PER_ADDRESS": "3 per hour;5 per day",
+    "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
     # HTTP.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "TRUST_PROXY": False,

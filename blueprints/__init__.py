@@ -6,10 +6,16 @@ from flask import current_app
 def register_blueprints(app):
     from blueprints.devmail import bp as devmail_bp
     from blueprints.errors import bp as errors_bp
+    from blueprints.loginhelp import bp as loginhelp_bp
     from blueprints.main import bp as main_bp
+    from blueprints.report import bp as report_bp
+    from blueprints.subdomain import bp as subdomain_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(subdomain_bp)
+    app.register_blueprint(loginhelp_bp)
+    app.register_blueprint(report_bp)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
         app.register_blueprint(devmail_bp, url_prefix="/dev")
     app.context_processor(_brand)

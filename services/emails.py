@@ -78,3 +78,13 @@ def send_status_link(session, request):
         status_url=links.status_url(request, max_age=max_age),
         due_on=long_date(request.due_on) if request.due_on else None,
     )
+
+
+def send_subdomain_list(session, to, accounts):
+    """The subdomains of the paying accounts this address belongs to (/subdomain)."""
+    domain = current_app.config["ACCOUNT_DOMAIN"]
+    listed = [
+        {"name": a.name, "subdomain": a.subdomain, "url": f"https://{a.subdomain}.{domain}"}
+        for a in accounts
+    ]
+    return _record(session, "subdomains", to, accounts=listed)

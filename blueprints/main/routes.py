@@ -3,11 +3,17 @@ from flask import jsonify, render_template
 import db
 from blueprints.main import bp
 from services import health
+from services.content import get_index
+from services.home import TILES, top_answers
 
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html")
+    return render_template(
+        "main/home.html",
+        tiles=TILES,
+        answers=top_answers(db.get_session(), get_index()),
+    )
 
 
 @bp.get("/healthz")
