@@ -82,7 +82,8 @@ def check_tree(tree, index, adapter):
     """Every step reachable from the start, no dead ends, every link and answer exists."""
     problems = []
     path = tree.path
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
 
     def line_of(step_id):
         match = re.search(rf"^\s+{re.escape(step_id)}:\s*$", text, re.MULTILINE)

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length
 class EmailSubdomainsForm(FlaskForm):
     email = EmailField(
         "Your work email address",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             DataRequired("Enter your work email address"),
             Length(max=254, message="Enter an email address of at most 254 characters"),
