@@ -119,3 +119,15 @@ def test_who_opted_out_and_then_asked_to_join_is_invited_but_not_reminded(
     runner.invoke(args=["invitations", "remind"])
     assert outbox(kind="invitation_reminder", to="ben@myshop.example") == []
     assert len(outbox(kind="invitation", to="ben@myshop.example")) == 2
+
+
+def test_two_overlapping_runs_cannot_both_remind_one_invitation(invited, use_session, outbox):
+    from services.invitation_reminders import _remind, due_reminder_ids
+
+    with use_session() as session:
+        ids = due_reminder_ids(session)  # both runs saw the same list
+        now = utcnow()
+        assert _remind(session, ids[0], now) is not None
+        session.commit()
+        assert _remind(session, ids[0], now) is None
+    assert len(outbox(kind="invitation_reminder")) == 1
