@@ -1,23 +1,25 @@
 """One blueprint per area; this module lists them in the order they register."""
 
+from importlib import import_module
+
 from flask import current_app
+
+# (module, url_prefix), in registration order; one line per area keeps merges simple.
+BLUEPRINTS = [
+    ("errors", None),
+    ("main", None),
+    ("subdomain", None),
+    ("loginhelp", None),
+    ("report", None),
+    ("optout", None),
+]
 
 
 def register_blueprints(app):
-    from blueprints.devmail import bp as devmail_bp
-    from blueprints.errors import bp as errors_bp
-    from blueprints.loginhelp import bp as loginhelp_bp
-    from blueprints.main import bp as main_bp
-    from blueprints.report import bp as report_bp
-    from blueprints.subdomain import bp as subdomain_bp
-
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(subdomain_bp)
-    app.register_blueprint(loginhelp_bp)
-    app.register_blueprint(report_bp)
+    for module, url_prefix in BLUEPRINTS:
+        app.register_blueprint(import_module(f"blueprints.{module}").bp, url_prefix=url_prefix)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
-        app.register_blueprint(devmail_bp, url_prefix="/dev")
+        app.register_blueprint(import_module("blueprints.devmail").bp, url_prefix="/dev")
     app.context_processor(_brand)
 
 

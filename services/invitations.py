@@ -13,8 +13,11 @@ from services.events import REQUESTER, SYSTEM, record_event
 from services.tokens import hash_secret, new_secret
 
 
-def issue_invitation(session, request, actor=SYSTEM):
-    """Revoke any live invitation, create a new one, email it; returns the token."""
+def issue_invitation(session, request, actor=SYSTEM, **detail):
+    """Revoke any live invitation, create a new one, email it; returns the token.
+
+    `detail` goes into the "invited" event (the bulk run adds source="import").
+    """
     now = utcnow()
     for old in request.invitations:
         if old.accepted_at is None and old.revoked_at is None:
@@ -32,7 +35,13 @@ def issue_invitation(session, request, actor=SYSTEM):
     request.state = RequestState.INVITED
     session.flush()
     record_event(
-        session, request, "invited", actor, previous=previous, expires_at=invitation.expires_at
+        session,
+        request,
+        "invited",
+        actor,
+        previous=previous,
+        expires_at=invitation.expires_at,
+        **detail,
     )
     emails.send_invitation(session, request, token, invitation)
     return token

@@ -1,0 +1,91 @@
+"""Opting out ("don't invite me again") from the link in an invitation email.
+
+An opt-out is kept per address (InvitationOptOut) and stops the invitations
+nobody asked for: `invitations send-new` and reminders skip it. Asking to join
+on /join later is explicit consent, so it is not blocked: the person gets a
+fresh request (a withdrawn one is not open) and, if matched, an invitation as
+usual. The opt-out row stays, so that request gets no reminder and a future
+bulk run still leaves the address alone.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import InvitationOptOut, MembershipRequest, RequestState
+from services import links
+from services.events import REQUESTER, record_event
+from services.invitations import revoke_invitation
+from services.tokens import ExpiredLink, InvalidLink
+
+# The states an invitation email can leave a request in that opting out ends.
+WITHDRAWABLE_STATES = (RequestState.INVITED, RequestState.EXPIRED)
+
+
+def opted_out_among(session, emails):
+    """The normalized addresses of `emails` that opted out (one query)."""
+    emails = list(emails)
+    if not emails:
+        return set()
+    return set(
+        session.scalars(
+            select(InvitationOptOut.email_normalized).where(
+                InvitationOptOut.email_normalized.in_(emails)
+            )
+        )
+    )
+
+
+def is_opted_out(session, email_normalized):
+    return bool(opted_out_among(session, [email_normalized]))
+
+
+@dataclass
+class OptOutLookup:
+    """What an opt-out link stands for: ask, done, invalid or expired."""
+
+    outcome: str
+    request: MembershipRequest | None = None
+
+
+def look_up(session, token):
+    """Read an opt-out link without changing anything (safe for GET)."""
+    try:
+        request_id = links.read_opt_out_token(token)
+    except ExpiredLink:
+        return OptOutLookup("expired")
+    except InvalidLink:
+        return OptOutLookup("invalid")
+    request = session.get(MembershipRequest, request_id)
+    if request is None or request.purged_at is not None:
+        return OptOutLookup("invalid")
+    if request.state not in WITHDRAWABLE_STATES and is_opted_out(
+        session, request.email_normalized
+    ):
+        return OptOutLookup("done", request)
+    return OptOutLookup("ask", request)
+
+
+def opt_out(session, request):
+    """Record the opt-out (once), revoke the live invitation and withdraw the request.
+
+    Safe to repeat: a second click, or two racing ones, record nothing new.
+    Returns whether the address was newly opted out.
+    """
+    created = False
+    if not is_opted_out(session, request.email_normalized):
+        try:
+            with session.begin_nested():
+                session.add(InvitationOptOut(email_normalized=request.email_normalized))
+                session.flush()
+            created = True
+        except IntegrityError:
+            pass  # a simultaneous click recorded it first: the same outcome
+    if request.state in WITHDRAWABLE_STATES:
+        revoke_invitation(session, request, REQUESTER)
+        previous = request.state
+        request.state = RequestState.WITHDRAWN
+        record_event(session, request, "withdrawn", REQUESTER, previous=previous)
+    session.flush()
+    return created
