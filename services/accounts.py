@@ -91,3 +91,22 @@ def review_hints(session, request):
                 }
             )
     return hints
+
+
+def search_accounts(session, term, limit=50):
+    """Accounts whose subdomain or name contains the term, or with a user of that address."""
+    term = (term or "").strip().lower()
+    if not term:
+        return []
+    if "@" in term:
+        condition = Account.id.in_(
+            select(AccountUser.account_id).where(AccountUser.email_normalized == term)
+        )
+    else:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        condition = Account.subdomain.like(pattern, escape="\\") | func.lower(Account.name).like(
+            pattern, escape="\\"
+        )
+    return list(
+        session.scalars(select(Account).where(condition).order_by(Account.subdomain).limit(limit))
+    )
