@@ -45,9 +45,7 @@ def answer_feedback(session):
     """Every answer with votes, worst first (lowest share helped, then most votes)."""
     helped = func.sum(case((FaqVote.helpful.is_(True), 1), else_=0))
     unhelpful = func.sum(case((FaqVote.helpful.is_(True), 0), else_=1))
-    rows = session.execute(
-        select(FaqVote.slug, helped, unhelpful).group_by(FaqVote.slug)
-    ).all()
+    rows = session.execute(select(FaqVote.slug, helped, unhelpful).group_by(FaqVote.slug)).all()
     answers = {
         slug: AnswerFeedback(slug, faq_title(slug), int(yes or 0), int(no or 0))
         for slug, yes, no in rows
@@ -65,7 +63,9 @@ def _latest_no_comments(session):
             FaqVote.created_at,
             FaqVote.comment,
             func.row_number()
-            .over(partition_by=FaqVote.slug, order_by=(FaqVote.created_at.desc(), FaqVote.id.desc()))
+            .over(
+                partition_by=FaqVote.slug, order_by=(FaqVote.created_at.desc(), FaqVote.id.desc())
+            )
             .label("rank"),
         )
         .where(FaqVote.helpful.is_(False), FaqVote.comment.is_not(None), FaqVote.comment != "")

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from models import MembershipRequest, RequestState
-from services.accounts import normalize_email, review_hints
+from services.accounts import normalize_email, review_hints_for
 from services.dates import local_today, long_date
 from services.references import normalize_reference
 
@@ -77,25 +77,24 @@ def _filtered(query, filters, today):
 def queue_page(session, filters, today=None, with_hints=True):
     """One page of the queue, oldest due first, each row with its due date in words."""
     today = today or local_today()
-    total = session.scalar(
-        _filtered(select(func.count(MembershipRequest.id)), filters, today)
-    )
+    total = session.scalar(_filtered(select(func.count(MembershipRequest.id)), filters, today))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
-    requests = session.scalars(
-        _filtered(select(MembershipRequest), filters, today)
-        .order_by(
-            MembershipRequest.due_on, MembershipRequest.created_at, MembershipRequest.id
+    requests = list(
+        session.scalars(
+            _filtered(select(MembershipRequest), filters, today)
+            .order_by(MembershipRequest.due_on, MembershipRequest.created_at, MembershipRequest.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
         )
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
     )
+    hints = review_hints_for(session, requests) if with_hints else {}
     rows = [
         QueueRow(
             request=request,
             overdue=is_overdue(request, today),
             due_words=due_in_words(request.due_on, today),
-            hints=review_hints(session, request) if with_hints else [],
+            hints=hints.get(request.id, []),
         )
         for request in requests
     ]

@@ -92,9 +92,7 @@ def decline(session, request, staff_email, reason, note=""):
             False, f"{request.reference} is {_state_words(request.state)}; it can't be declined."
         )
     revoke_invitation(session, request, staff_email)
-    record_event(
-        session, request, "declined", staff_email, previous=previous, reason=reason.title
-    )
+    record_event(session, request, "declined", staff_email, previous=previous, reason=reason.title)
     emails.send_declined(session, request)
     return ReviewResult(True, f"Declined {request.reference}: we've emailed the reason.")
 
@@ -110,7 +108,9 @@ def resend_invitation(session, request, staff_email, now=None):
     if latest is not None and latest.revoked_at is None and now - latest.created_at < RESEND_GRACE:
         return ReviewResult(False, "An invitation went out a moment ago; nothing sent again.")
     issue_invitation(session, request, staff_email)
-    return ReviewResult(True, f"Sent {request.reference} a new invitation; the old link is revoked.")
+    return ReviewResult(
+        True, f"Sent {request.reference} a new invitation; the old link is revoked."
+    )
 
 
 def revoke(session, request, staff_email):

@@ -55,7 +55,9 @@ def test_every_staff_route_answers_401_to_signed_out_api_clients(app, client):
     for endpoint, path, method in staff_routes(app):
         response = _signed_out_request(client, path, method, headers=JSON)
         assert response.status_code == 401, (endpoint, response.status_code)
-        xhr = _signed_out_request(client, path, method, headers={"X-Requested-With": "XMLHttpRequest"})
+        xhr = _signed_out_request(
+            client, path, method, headers={"X-Requested-With": "XMLHttpRequest"}
+        )
         assert xhr.status_code == 401, endpoint
 
 

@@ -116,7 +116,9 @@ def test_decline_without_a_reason_shows_the_error(client, make_staff, make_reque
     add_decline_reason(use_session)
     request_id = make_request(email=UNKNOWN)
     url = f"/staff/requests/{request_id}/decline"
-    response = staff_post(client, url, {"reason": "0", "note": ""}, page=f"/staff/requests/{request_id}")
+    response = staff_post(
+        client, url, {"reason": "0", "note": ""}, page=f"/staff/requests/{request_id}"
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "There is a problem" in html and "Choose the reason to give." in html
@@ -206,7 +208,12 @@ def test_unknown_request_is_404(client, make_staff):
 def test_decline_reasons_can_be_added_and_edited(client, make_staff, use_session):
     sign_in(client, make_staff)
     page = "/staff/decline-reasons/new"
-    data = {"title": "Trial account", "body": "Your account is on a trial.", "position": "2", "active": "y"}
+    data = {
+        "title": "Trial account",
+        "body": "Your account is on a trial.",
+        "position": "2",
+        "active": "y",
+    }
     response = staff_post(client, page, data, page=page)
     assert response.status_code == 302
     listing = client.get("/staff/decline-reasons").get_data(as_text=True)
@@ -226,3 +233,25 @@ def test_decline_reasons_can_be_added_and_edited(client, make_staff, use_session
     empty = staff_post(client, page, {"title": "", "body": ""}, page=page)
     assert empty.status_code == 400
     assert "Give the reason a title." in empty.get_data(as_text=True)
+
+
+def test_two_staff_approving_at_once_send_one_invitation(app, make_request, outbox):
+    """Both loaded the request while it was in review; only the first decision counts."""
+    import db as lobby_db
+
+    request_id = make_request(email=UNKNOWN)
+    with app.app_context():
+        first, second = lobby_db.new_session(app), lobby_db.new_session(app)
+        try:
+            mine = first.get(MembershipRequest, request_id)
+            theirs = second.get(MembershipRequest, request_id)
+            assert mine.state == theirs.state == RequestState.IN_REVIEW
+            assert reviews.approve(first, mine, "a@example-app.com").done
+            first.commit()
+            late = reviews.approve(second, theirs, "b@example-app.com")
+            second.commit()
+        finally:
+            first.close()
+            second.close()
+    assert not late.done and "nothing sent" in late.message
+    assert len(outbox(kind="invitation")) == 1

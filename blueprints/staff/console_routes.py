@@ -88,9 +88,7 @@ def accounts_preview():
         else:
             report = parse_csv(text)
     if report is None:
-        return render_template(
-            "staff/accounts.html", term="", found=[], upload_form=form
-        ), 400
+        return render_template("staff/accounts.html", term="", found=[], upload_form=form), 400
     confirm = AccountsConfirmForm(formdata=None, upload=sign_upload(text))
     return render_template(
         "staff/accounts_preview.html",

@@ -47,9 +47,7 @@ class DeclineReasonForm(FlaskForm):
 
 
 class AccountsUploadForm(FlaskForm):
-    csv_file = FileField(
-        "CSV file", validators=[FileRequired("Choose a CSV file to upload.")]
-    )
+    csv_file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")])
 
 
 class AccountsConfirmForm(FlaskForm):

@@ -75,16 +75,17 @@ def request_detail(request_id):
     return _render_request(_request_or_404(request_id))
 
 
-def _after_action(request_id, result):
+def _act(request_id, action, *args):
+    """Run one review action as the signed-in staff member, then back to the request."""
+    membership_request = _request_or_404(request_id)
+    result = action(db.get_session(), membership_request, g.staff_user.email, *args)
     flash(result.message, "success" if result.done else "info")
     return redirect(url_for("staff.request_detail", request_id=request_id))
 
 
 @bp.post("/requests/<int:request_id>/approve")
 def approve(request_id):
-    membership_request = _request_or_404(request_id)
-    result = reviews.approve(db.get_session(), membership_request, g.staff_user.email)
-    return _after_action(request_id, result)
+    return _act(request_id, reviews.approve)
 
 
 @bp.post("/requests/<int:request_id>/decline")
@@ -97,21 +98,14 @@ def decline(request_id):
         if not form.reason.errors:
             form.reason.errors = ["Choose the reason to give."]
         return _render_request(membership_request, decline_form=form, status=400)
-    result = reviews.decline(
-        session, membership_request, g.staff_user.email, reason, form.note.data
-    )
-    return _after_action(request_id, result)
+    return _act(request_id, reviews.decline, reason, form.note.data)
 
 
 @bp.post("/requests/<int:request_id>/resend")
 def resend(request_id):
-    membership_request = _request_or_404(request_id)
-    result = reviews.resend_invitation(db.get_session(), membership_request, g.staff_user.email)
-    return _after_action(request_id, result)
+    return _act(request_id, reviews.resend_invitation)
 
 
 @bp.post("/requests/<int:request_id>/revoke")
 def revoke(request_id):
-    membership_request = _request_or_404(request_id)
-    result = reviews.revoke(db.get_session(), membership_request, g.staff_user.email)
-    return _after_action(request_id, result)
+    return _act(request_id, reviews.revoke)
