@@ -25,7 +25,9 @@ def require_staff_user():
         return None
     if not _wants_html():
         return {"error": "Sign in to the staff console first.", "status": 401}, 401
-    return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+    # Only a page can be returned to; after a refused POST, sign-in leads to the queue.
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("staff.login", next=next_path))
 
 
 @bp.after_request
