@@ -27,6 +27,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make bench: load figures (the staff queue with 10,000 requests, against /healthz)
+bench: setup
+	$(BIN)/python bench/staff_queue.py
+
 lint: setup
 	$(BIN)/ruff check .
 

@@ -51,6 +51,12 @@ DEFAULTS = {
     "RATELIMIT_EMAIL_FORMS": "20 per hour;5 per minute",
     "RATELIMIT_PER_ADDRESS": "3 per hour;5 per day",
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
+
+    "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
+    # Staff sign-in: lock an account after this many failures in a row, for this long.
+    "STAFF_LOCKOUT_ATTEMPTS": 5,
+    "STAFF_LOCKOUT_MINUTES": 15,
+    "STAFF_SESSION_HOURS": 12,
     # HTTP.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "TRUST_PROXY": False,
@@ -64,7 +70,7 @@ DEFAULTS = {
 _INTS = {
     "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
     "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
-    "MAX_CONTENT_LENGTH",
+    "MAX_CONTENT_LENGTH", "STAFF_LOCKOUT_ATTEMPTS", "STAFF_LOCKOUT_MINUTES", "STAFF_SESSION_HOURS",
 }
 _BOOLS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY"}
 

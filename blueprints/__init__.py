@@ -12,6 +12,7 @@ BLUEPRINTS = [
     ("loginhelp", None),
     ("report", None),
     ("optout", None),
+    ("staff", "/staff"),
 ]
 
 

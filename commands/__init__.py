@@ -11,6 +11,7 @@ GROUPS = [
     "demo",
     "content",
     "invitations",
+    "review",
 ]
 
 

@@ -1,7 +1,9 @@
 """Paying-account records: who counts as a user of a paying account."""
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from models import Account, AccountUser
 from settings import as_list
@@ -54,40 +56,93 @@ def review_hints(session, request):
     - the typed subdomain matches an account (and whether it is paying);
     - the email's domain matches the domain of users of a paying account.
     """
-    hints = []
-    paying = set(paying_statuses())
-    typed = account_by_subdomain(session, request.subdomain)
-    if typed is not None:
-        hints.append(
-            {
-                "kind": "subdomain",
-                "account": typed,
-                "paying": typed.status in paying,
-                "text": f"The subdomain “{typed.subdomain}” belongs to {typed.name} "
-                f"({typed.status.replace('_', ' ')}).",
-            }
-        )
-    domain = request.email_normalized.rpartition("@")[2]
-    if domain:
+    return review_hints_for(session, [request])[request.id]
+
+
+class email_domain(FunctionElement):
+    """The part of an address after the "@", in SQL (so one query serves many domains)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(email_domain)
+def _email_domain_sqlite(element, compiler, **kw):
+    column = compiler.process(element.clauses, **kw)
+    return f"substr({column}, instr({column}, '@') + 1)"
+
+
+@compiles(email_domain, "postgresql")
+def _email_domain_postgresql(element, compiler, **kw):
+    return f"split_part({compiler.process(element.clauses, **kw)}, '@', 2)"
+
+
+def review_hints_for(session, requests, per_domain=5):
+    """review_hints for many requests in two queries: {request.id: [hint, ...]}."""
+    paying = paying_statuses()
+    subdomains = {r.subdomain.lower() for r in requests if r.subdomain}
+    typed = {}
+    if subdomains:
+        typed = {
+            a.subdomain: a
+            for a in session.scalars(select(Account).where(Account.subdomain.in_(subdomains)))
+        }
+    domains = {r.email_normalized.rpartition("@")[2] for r in requests} - {""}
+    by_domain = {}
+    if domains:
+        domain = email_domain(AccountUser.email_normalized)
         rows = session.execute(
-            select(Account, func.count(AccountUser.id))
+            select(domain, Account, func.count(AccountUser.id))
             .join(AccountUser)
-            .where(
-                AccountUser.email_normalized.like(f"%@{domain}"),
-                Account.status.in_(list(paying)),
-            )
-            .group_by(Account.id)
+            .where(domain.in_(domains), Account.status.in_(paying))
+            .group_by(domain, Account.id)
             .order_by(Account.subdomain)
-            .limit(5)
         ).all()
-        for account, users in rows:
-            hints.append(
+        for user_domain, account, users in rows:
+            by_domain.setdefault(user_domain, []).append((account, users))
+    hints = {}
+    for request in requests:
+        found = []
+        account = typed.get((request.subdomain or "").lower())
+        if account is not None:
+            found.append(
+                {
+                    "kind": "subdomain",
+                    "account": account,
+                    "paying": account.status in paying,
+                    "text": f"The subdomain “{account.subdomain}” belongs to {account.name} "
+                    f"({account.status.replace('_', ' ')}).",
+                }
+            )
+        user_domain = request.email_normalized.rpartition("@")[2]
+        for account, users in by_domain.get(user_domain, [])[:per_domain]:
+            found.append(
                 {
                     "kind": "domain",
                     "account": account,
                     "paying": True,
                     "text": f"{users} user(s) of {account.name} ({account.subdomain}) "
-                    f"have addresses at @{domain}.",
+                    f"have addresses at @{user_domain}.",
                 }
             )
+        hints[request.id] = found
     return hints
+
+
+def search_accounts(session, term, limit=50):
+    """Accounts whose subdomain or name contains the term, or with a user of that address."""
+    term = (term or "").strip().lower()
+    if not term:
+        return []
+    if "@" in term:
+        condition = Account.id.in_(
+            select(AccountUser.account_id).where(AccountUser.email_normalized == term)
+        )
+    else:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        condition = Account.subdomain.like(pattern, escape="\\") | func.lower(Account.name).like(
+            pattern, escape="\\"
+        )
+    return list(
+        session.scalars(select(Account).where(condition).order_by(Account.subdomain).limit(limit))
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models import Account, AccountStatus, AccountUser
 from services.accounts import normalize_email
+from services.tokens import sign, unsign
 
 HEADER = ["subdomain", "account_name", "status", "email"]
 SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -136,3 +137,17 @@ def import_accounts(session, text, skip_bad_rows=False):
             report.added_emails.append(normalize_email(row.email))
     report.imported = True
     return report
+
+
+_UPLOAD_PURPOSE = "accounts-import"
+UPLOAD_MAX_AGE = 3600
+
+
+def sign_upload(text):
+    """Carry an uploaded CSV from the preview to the confirm step, signed (and compressed)."""
+    return sign(_UPLOAD_PURPOSE, text)
+
+
+def read_upload(token):
+    """The CSV text of a signed upload; raises InvalidLink or ExpiredLink."""
+    return unsign(_UPLOAD_PURPOSE, token, UPLOAD_MAX_AGE)

@@ -88,3 +88,33 @@ def send_subdomain_list(session, to, accounts):
         for a in accounts
     ]
     return _record(session, "subdomains", to, accounts=listed)
+
+def send_declined(session, request):
+    """The decision on a declined request: the reason, the note, and how to answer back."""
+    return _record(
+        session,
+        "declined",
+        request.email,
+        request,
+        reason=request.decline_reason,
+        note=request.decline_note,
+    )
+
+
+def send_staff_review_reminder(session, to, overdue, due_today):
+    """The daily list for staff of requests overdue or due today."""
+    return _record(
+        session,
+        "staff_review_reminder",
+        to,
+        overdue=[_reminder_item(r) for r in overdue],
+        due_today=[_reminder_item(r) for r in due_today],
+    )
+
+
+def _reminder_item(request):
+    return {
+        "request": request,
+        "due_on": long_date(request.due_on),
+        "staff_url": links.staff_request_url(request),
+    }

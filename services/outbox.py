@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 import db
 from extensions import mail
@@ -214,3 +214,34 @@ class _TimedConnection(Connection):
         if self.mail.username and self.mail.password:
             host.login(self.mail.username, self.mail.password)
         return host
+
+
+def needing_attention(session, limit=200):
+    """Emails not sent yet (pending, sending, failed, dead), newest first, and their counts."""
+    statuses = [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED, OutboxStatus.DEAD]
+    emails = list(
+        session.scalars(
+            select(OutboxEmail)
+            .where(OutboxEmail.status.in_(statuses))
+            .order_by(OutboxEmail.id.desc())
+            .limit(limit)
+        )
+    )
+    counts = dict(
+        session.execute(
+            select(OutboxEmail.status, func.count(OutboxEmail.id))
+            .where(OutboxEmail.status.in_(statuses))
+            .group_by(OutboxEmail.status)
+        ).all()
+    )
+    return emails, {status.value: counts.get(status.value, 0) for status in statuses}
+
+
+def retry_all(session):
+    """Put every failed or dead email back in the queue now; returns how many."""
+    ids = session.scalars(
+        select(OutboxEmail.id).where(
+            OutboxEmail.status.in_([OutboxStatus.FAILED, OutboxStatus.DEAD])
+        )
+    )
+    return sum(retry(session, email_id) for email_id in list(ids))

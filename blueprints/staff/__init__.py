@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)
+
+from blueprints.staff import auth, console_routes, routes  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,111 @@
+"""The review queue and one request's page with its actions (approve, decline, ...)."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+import db
+from blueprints.staff import bp
+from blueprints.staff.forms import ButtonForm, DeclineForm
+from models import DeclineReason, MembershipRequest, RequestSource
+from services import reviews
+from services.accounts import accounts_for_email, review_hints
+from services.events import detail_of
+from services.invitations import current_invitation
+from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
+
+
+def _filters_from_args():
+    source = request.args.get("source", "")
+    return QueueFilters(
+        overdue=request.args.get("overdue") == "1",
+        source=source if source in {s.value for s in RequestSource} else "",
+        search=request.args.get("q", "")[:200],
+        page=request.args.get("page", 1, type=int),
+    )
+
+
+@bp.get("/")
+def queue():
+    session = db.get_session()
+    filters = _filters_from_args()
+    return render_template(
+        "staff/queue.html",
+        filters=filters,
+        counts=queue_counts(session),
+        result=queue_page(session, filters),
+        sources=[s.value for s in RequestSource],
+    )
+
+
+def _request_or_404(request_id):
+    found = db.get_session().get(MembershipRequest, request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _decline_form(session):
+    form = DeclineForm()
+    form.reason.choices = [(0, "Choose a reason")] + [
+        (reason.id, reason.title) for reason in reviews.decline_reasons(session)
+    ]
+    return form
+
+
+def _render_request(membership_request, decline_form=None, status=200):
+    session = db.get_session()
+    return (
+        render_template(
+            "staff/request.html",
+            req=membership_request,
+            overdue=is_overdue(membership_request),
+            due_words=due_in_words(membership_request.due_on),
+            hints=review_hints(session, membership_request),
+            accounts=accounts_for_email(session, membership_request.email),
+            invitation=current_invitation(membership_request),
+            events=[(event, detail_of(event)) for event in membership_request.events],
+            decline_form=decline_form or _decline_form(session),
+            button_form=ButtonForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/requests/<int:request_id>")
+def request_detail(request_id):
+    return _render_request(_request_or_404(request_id))
+
+
+def _act(request_id, action, *args):
+    """Run one review action as the signed-in staff member, then back to the request."""
+    membership_request = _request_or_404(request_id)
+    result = action(db.get_session(), membership_request, g.staff_user.email, *args)
+    flash(result.message, "success" if result.done else "info")
+    return redirect(url_for("staff.request_detail", request_id=request_id))
+
+
+@bp.post("/requests/<int:request_id>/approve")
+def approve(request_id):
+    return _act(request_id, reviews.approve)
+
+
+@bp.post("/requests/<int:request_id>/decline")
+def decline(request_id):
+    session = db.get_session()
+    membership_request = _request_or_404(request_id)
+    form = _decline_form(session)
+    reason = session.get(DeclineReason, form.reason.data) if form.validate_on_submit() else None
+    if reason is None:
+        if not form.reason.errors:
+            form.reason.errors = ["Choose the reason to give."]
+        return _render_request(membership_request, decline_form=form, status=400)
+    return _act(request_id, reviews.decline, reason, form.note.data)
+
+
+@bp.post("/requests/<int:request_id>/resend")
+def resend(request_id):
+    return _act(request_id, reviews.resend_invitation)
+
+
+@bp.post("/requests/<int:request_id>/revoke")
+def revoke(request_id):
+    return _act(request_id, reviews.revoke)

@@ -1,0 +1,210 @@
+"""Who gets into /staff: sign-in, lockout, rotation, sign-out and the guard on every route."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from models import StaffUser
+from services.clock import utcnow
+from services.staff_auth import SIGN_IN_FAILED as _SIGN_IN_FAILED
+from tests.conftest import csrf_token_from
+from tests.staff_helpers import STAFF_EMAIL, STAFF_PASSWORD, csrf, log_in, sign_in
+
+SIGN_IN_FAILED = str(escape(_SIGN_IN_FAILED))
+JSON = {"Accept": "application/json"}
+
+
+def staff_routes(app):
+    """Every route of the staff blueprint but the sign-in page, with a sample URL."""
+    routes = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if not rule.endpoint.startswith("staff.") or rule.endpoint == "staff.login":
+                continue
+            values = {name: 1 for name in rule.arguments}
+            path = rule.build(values)[1] if values else rule.rule
+            method = "GET" if "GET" in rule.methods else "POST"
+            routes.append((rule.endpoint, path, method))
+    return routes
+
+
+def test_the_enumeration_finds_the_console(app):
+    endpoints = {endpoint for endpoint, _, _ in staff_routes(app)}
+    assert {"staff.queue", "staff.approve", "staff.outbox_retry", "staff.logout"} <= endpoints
+
+
+def _signed_out_request(client, path, method, headers=None):
+    if method == "GET":
+        return client.get(path, headers=headers)
+    # A valid CSRF token of this (signed-out) browser, so only the sign-in guard can refuse.
+    token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token}, headers=headers)
+
+
+def test_every_staff_route_sends_signed_out_browsers_to_sign_in(app, client):
+    for endpoint, path, method in staff_routes(app):
+        response = _signed_out_request(client, path, method)
+        assert response.status_code == 302, (endpoint, response.status_code)
+        expected = "/staff/login?next=" if method == "GET" else "/staff/login"
+        assert response.location.startswith(expected), endpoint
+
+
+def test_every_staff_route_answers_401_to_signed_out_api_clients(app, client):
+    for endpoint, path, method in staff_routes(app):
+        response = _signed_out_request(client, path, method, headers=JSON)
+        assert response.status_code == 401, (endpoint, response.status_code)
+        xhr = _signed_out_request(
+            client, path, method, headers={"X-Requested-With": "XMLHttpRequest"}
+        )
+        assert xhr.status_code == 401, endpoint
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    first = client.get("/staff/outbox")
+    assert first.location == "/staff/login?next=/staff/outbox"
+    response = log_in(client, next_path="/staff/outbox")
+    assert response.status_code == 302 and response.location == "/staff/outbox"
+    assert client.get("/staff/outbox").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/staff", "/faq"])
+def test_sign_in_ignores_a_next_outside_the_console(client, make_staff, target):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    response = log_in(client, next_path=target)
+    assert response.location == "/staff/"
+
+
+def test_the_same_answer_for_an_unknown_email_and_a_wrong_password(client, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    unknown = log_in(client, "nobody@example-app.com", STAFF_PASSWORD)
+    wrong = log_in(client, STAFF_EMAIL, "not the password at all")
+    assert unknown.status_code == wrong.status_code == 400
+    assert SIGN_IN_FAILED in unknown.get_data(as_text=True)
+    assert SIGN_IN_FAILED in wrong.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(client, make_staff, use_session):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for _ in range(5):
+        assert log_in(client, STAFF_EMAIL, "wrong password here").status_code == 400
+    locked = log_in(client, STAFF_EMAIL, STAFF_PASSWORD)
+    assert locked.status_code == 400
+    assert SIGN_IN_FAILED in locked.get_data(as_text=True)
+    with use_session() as session:
+        user = session.scalar(select(StaffUser))
+        assert user.locked_until > utcnow() + timedelta(minutes=14)
+        user.locked_until = utcnow() - timedelta(seconds=1)  # the 15 minutes pass
+    assert log_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
+    with use_session() as session:
+        user = session.scalar(select(StaffUser))
+        assert user.failed_logins == 0 and user.locked_until is None
+        assert user.last_login_at is not None
+
+
+def test_a_success_resets_the_failure_count(client, make_staff, use_session):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for _ in range(4):
+        log_in(client, STAFF_EMAIL, "wrong password here")
+    assert log_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
+    with use_session() as session:
+        assert session.scalar(select(StaffUser.failed_logins)) == 0
+
+
+@pytest.mark.app_config(
+    RATELIMIT_ENABLED=True,
+    RATELIMIT_STAFF_LOGIN="3 per 15 minutes",
+    RATELIMIT_KEY_PREFIX=f"lobby-staff-test-{secrets.token_hex(4)}",
+)
+def test_one_client_is_slowed_down_across_many_addresses(client):
+    answers = [
+        log_in(client, f"guess{n}@example-app.com", "any password at all").status_code
+        for n in range(4)
+    ]
+    assert answers == [400, 400, 400, 429]
+
+
+def test_a_deactivated_user_cannot_sign_in(client, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD, active=False)
+    response = log_in(client)
+    assert response.status_code == 400
+    assert SIGN_IN_FAILED in response.get_data(as_text=True)
+
+
+def test_deactivation_takes_effect_at_the_next_request(client, make_staff, runner):
+    sign_in(client, make_staff)
+    assert client.get("/staff/").status_code == 200
+    result = runner.invoke(args=["staff", "deactivate", STAFF_EMAIL])
+    assert result.exit_code == 0, result.output
+    refused = client.get("/staff/")
+    assert refused.status_code == 302 and refused.location.startswith("/staff/login")
+    assert client.get("/staff/", headers=JSON).status_code == 401
+
+
+def test_sign_in_rotates_the_session_and_old_cookies_die(app, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, lambda *a, **k: None)
+    assert first.get("/staff/").status_code == 200
+    old_cookie = first.get_cookie("session").value
+    # Signing in again (another browser) bumps the session version: the first cookie dies.
+    sign_in(second, lambda *a, **k: None)
+    assert first.get_cookie("session").value == old_cookie
+    assert first.get("/staff/").status_code == 302
+    assert second.get("/staff/").status_code == 200
+
+
+def test_sign_in_drops_what_the_session_held_before(client, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    log_in(client)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert set(session) >= {"staff_id", "staff_version"}
+
+
+def test_sign_out_needs_a_post_with_csrf_and_kills_copies_of_the_cookie(app, client, make_staff):
+    sign_in(client, make_staff)
+    copied = client.get_cookie("session").value
+    assert client.get("/staff/logout").status_code == 405
+    assert client.post("/staff/logout").status_code == 400  # no CSRF token
+    assert client.get("/staff/").status_code == 200
+    response = client.post("/staff/logout", data={"csrf_token": csrf(client)})
+    assert response.status_code == 302 and response.location == "/staff/login"
+    assert client.get("/staff/").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/staff/").status_code == 302
+
+
+@pytest.mark.app_config(STAFF_SESSION_HOURS=0)
+def test_a_sign_in_lasts_only_so_long(client, make_staff):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    log_in(client)
+    with client.session_transaction() as session:
+        session["staff_signed_in_at"] -= 10
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_post_without_csrf_is_refused(client, make_staff, make_request):
+    sign_in(client, make_staff)
+    request_id = make_request(email="hana@gmail.example")
+    response = client.post(f"/staff/requests/{request_id}/approve")
+    assert response.status_code == 400
+
+
+def test_staff_pages_are_not_cached_and_not_indexed(client, make_staff):
+    sign_in(client, make_staff)
+    response = client.get("/staff/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert 'name="robots" content="noindex"' in response.get_data(as_text=True)
+
+
+def test_the_login_page_redirects_a_signed_in_user(client, make_staff):
+    sign_in(client, make_staff)
+    assert client.get("/staff/login").location == "/staff/"
