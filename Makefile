@@ -27,6 +27,15 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production")
+serve: setup
+	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## make bench: requests/s under gunicorn with 1 and N workers, join POST throughput
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/python bench/workers.py $(BENCH_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 

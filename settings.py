@@ -55,6 +55,10 @@ DEFAULTS = {
     "TRUST_PROXY": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # None: on automatically outside development when SITE_URL is https.
+    "SESSION_COOKIE_SECURE": None,
+    # Seconds browsers may keep a static file whose URL carries its content hash.
+    "STATIC_MAX_AGE": 365 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": 6 * 3600,
     "LOG_FORMAT": "text",
     "CONTENT_DIR": None,
@@ -63,9 +67,11 @@ DEFAULTS = {
 _INTS = {
     "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
     "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
-    "MAX_CONTENT_LENGTH",
+    "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE",
 }
-_BOOLS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY"}
+_BOOLS = {
+    "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",
+}
 
 
 def from_environ(environ=os.environ):

@@ -2,7 +2,7 @@
 
 
 def register_commands(app):
-    from commands import accounts, database, demo, outbox, staff
+    from commands import accounts, data, database, demo, outbox, staff
 
-    for group in (database.group, accounts.group, staff.group, outbox.group, demo.group):
+    for group in (database.group, accounts.group, staff.group, outbox.group, demo.group, data.group):
         app.cli.add_command(group)
