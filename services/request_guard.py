@@ -1,12 +1,16 @@
-"""Refuse input no form could mean: NUL characters and unpaired surrogates.
+"""Refuse input no form could mean, before any view sees it (400, in the layout).
 
-PostgreSQL cannot store a NUL in text and no encoder can write a lone surrogate,
-so such a value would otherwise end as a 500 deep inside a view. One check before
-every view, on the path, the query string, form fields and JSON, answers 400
-instead (in the site's layout, through the app-wide error handlers).
+- NUL characters and unpaired surrogates anywhere (path, query, form, JSON):
+  PostgreSQL cannot store a NUL and no encoder can write a lone surrogate, so
+  such a value would otherwise end as a 500 deep inside a view.
+- JSON posted to a page (not /api/) that is not a flat object of strings:
+  Flask-WTF reads a JSON body as form data, and a list, a number or a nested
+  object there breaks WTForms' fields with a TypeError (a 500).
 """
 
 from flask import abort, request
+
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def init_app(app):
@@ -27,6 +31,24 @@ def is_storable(text):
 def refuse_unstorable_input():
     if not all(is_storable(text) for text in _texts_of_request()):
         abort(400, "Some of what you sent contains characters we can't accept.")
+    if (
+        request.method in BODY_METHODS
+        and request.is_json
+        and not request.path.startswith("/api/")
+        and not _is_flat_form(request.get_json(silent=True))
+    ):
+        abort(400, "This page takes a form, not that kind of data.")
+
+
+def _is_flat_form(value):
+    """True for {"field": "text", "other": ["text", ...]}: what a form could send."""
+    if not isinstance(value, dict):
+        return False
+    for item in value.values():
+        items = item if isinstance(item, list) else [item]
+        if not all(isinstance(text, str) for text in items):
+            return False
+    return True
 
 
 def _texts_of_request():
@@ -34,7 +56,7 @@ def _texts_of_request():
     for key, value in request.args.items(multi=True):
         yield key
         yield value
-    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+    if request.method in BODY_METHODS:
         for key, value in request.form.items(multi=True):
             yield key
             yield value
