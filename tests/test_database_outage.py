@@ -145,3 +145,27 @@ def test_postgres_going_away_mid_request_gives_503_and_the_site_recovers(postgre
     finally:
         proxy.cut()
         db.get_engine(app).dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("when", ["in_view", "at_commit"])
+def test_a_value_the_database_refuses_is_a_400_not_a_500(app, when):
+    """A value too long for its column (a form missing a Length check) is the client's 400."""
+    from models import FaqVote
+
+    bp = Blueprint("refused", __name__)
+
+    @bp.get("/test-refused")
+    def refused():
+        session = db.get_session()
+        session.add(FaqVote(slug="x" * 500, helpful=True, voter_key="k"))
+        if when == "in_view":
+            session.flush()
+        return "stored?"
+
+    app.register_blueprint(bp)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/test-refused")
+    assert response.status_code == 400
+    assert "skip-link" in response.get_data(as_text=True)
+    assert app.test_client().get("/healthz").status_code == 200

@@ -6,12 +6,10 @@ skip elsewhere. Each starts real processes on free loopback ports.
 
 import asyncio
 import email
-import http.client
 import os
 import secrets
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 
 from models import OutboxEmail
 from tests.conftest import free_port
+from tests.support.servers import http_status, start_gunicorn, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "several-processes-secret-key-long-enough"
@@ -109,51 +108,6 @@ def test_two_concurrent_senders_deliver_each_email_exactly_once(
     assert all(sent_by), sent_by
 
 
-def _start_gunicorn(module, port, env, log_path):
-    command = [
-        sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-        "--no-control-socket", "--bind", f"127.0.0.1:{port}", "--workers", "2", module,
-    ]
-    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    process.log = log
-    return process
-
-
-def _wait_until_serving(port, process, log_path, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited: {Path(log_path).read_text()}")
-        try:
-            if _request(port, "GET", "/healthz") == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"gunicorn on {port} never answered: {Path(log_path).read_text()}")
-
-
-def _request(port, method, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def _stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.log.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_two_gunicorn_instances_enforce_one_shared_rate_limit(
@@ -167,16 +121,16 @@ def test_two_gunicorn_instances_enforce_one_shared_rate_limit(
     )
     ports = [free_port(), free_port()]
     servers = [
-        _start_gunicorn("tests.support.limited_app:app", port, env, tmp_path / f"g{port}.log")
+        start_gunicorn("tests.support.limited_app:app", port, env, tmp_path / f"g{port}.log")
         for port in ports
     ]
     try:
         for port, server in zip(ports, servers, strict=True):
-            _wait_until_serving(port, server, tmp_path / f"g{port}.log")
-        statuses = [_request(ports[n % 2], "POST", "/test/limited") for n in range(12)]
+            wait_until_serving(port, server, tmp_path / f"g{port}.log")
+        statuses = [http_status(ports[n % 2], "POST", "/test/limited") for n in range(12)]
     finally:
         for server in servers:
-            _stop(server)
+            stop(server)
     # Each instance alone would allow 5: together they allow 5 in all.
     assert statuses.count(200) == 5, statuses
     assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}, statuses
