@@ -27,9 +27,16 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make bench: load figures (the staff queue with 10,000 requests, against /healthz)
+## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production")
+serve: setup
+	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## make bench: load figures under gunicorn, each script against a bare route of the same run
+BENCH_ARGS ?=
 bench: setup
-	$(BIN)/python bench/staff_queue.py
+	@for script in bench/faq.py bench/resend_timing.py bench/staff_queue.py bench/workers.py; do \
+		if [ -f $$script ]; then echo "== $$script"; $(BIN)/python $$script || exit 1; fi; \
+	done
 
 lint: setup
 	$(BIN)/ruff check .

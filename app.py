@@ -9,7 +9,7 @@ import settings
 from blueprints import register_blueprints
 from commands import register_commands
 from extensions import init_extensions
-from services import content, logging_setup, security_headers
+from services import content, logging_setup, request_guard, security_headers, static_assets
 
 
 class ConfigurationError(RuntimeError):
@@ -29,10 +29,12 @@ def create_app(test_config=None):
     _refuse_insecure_secret(app)
 
     logging_setup.init_app(app)
+    request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)
     security_headers.init_app(app)
     content.init_app(app)
+    static_assets.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -49,6 +51,11 @@ def _fill_derived_settings(app):
     if not app.config["CONTENT_DIR"]:
         app.config["CONTENT_DIR"] = os.path.join(app.root_path, "content")
     app.config["IS_DEVELOPMENT"] = _is_development(app)
+    served_over_https = app.config["SITE_URL"].startswith("https://")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = served_over_https and not _is_development(app)
+    if served_over_https:
+        app.config["PREFERRED_URL_SCHEME"] = "https"
 
 
 def _is_development(app):

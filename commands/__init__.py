@@ -12,6 +12,7 @@ GROUPS = [
     "content",
     "invitations",
     "review",
+    "data",
 ]
 
 

@@ -1,4 +1,10 @@
-"""One log line per request, with a request id, email addresses masked, no tokens."""
+"""One log line per request, with a request id, email addresses masked, no tokens.
+
+The line holds the method, the path (never the query string; secrets in paths
+masked, see services.secret_paths), the status, the duration and the request id.
+Every line through our handler is masked for email addresses, tracebacks
+included. LOG_FORMAT=json writes one JSON object per line for log shippers.
+"""
 
 import json
 import logging
@@ -9,11 +15,15 @@ import time
 
 from flask import g, request
 
+from services.secret_paths import mask_path
+
 EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
-# Paths whose last part is a secret: keep the route, drop the secret.
-SECRET_PATH_RE = re.compile(r"^/(invite/opt-out|invite|status|report)/[^/]+")
+# A request id we accept from a proxy: short and plain, so it cannot forge log lines.
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 log = logging.getLogger("lobby.request")
+
+__all__ = ["mask_emails", "mask_path", "init_app"]
 
 
 def mask_emails(text):
@@ -21,18 +31,16 @@ def mask_emails(text):
     return EMAIL_RE.sub(r"\1***@\2", str(text))
 
 
-def mask_path(path):
-    return SECRET_PATH_RE.sub(lambda m: f"/{m.group(1)}/[secret]", path)
+class TextFormatter(logging.Formatter):
+    """The usual one-line format, masked after formatting (so tracebacks are too)."""
 
-
-class MaskingFilter(logging.Filter):
-    def filter(self, record):
-        record.msg = mask_emails(record.getMessage())
-        record.args = ()
-        return True
+    def format(self, record):
+        return mask_emails(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the request fields."""
+
     def format(self, record):
         payload = {
             "time": self.formatTime(record),
@@ -41,42 +49,51 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         payload.update(getattr(record, "fields", {}))
-        return json.dumps(payload)
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        masked = {
+            key: mask_emails(value) if isinstance(value, str) else value
+            for key, value in payload.items()
+        }
+        return json.dumps(masked, default=str)
+
+
+def make_handler(log_format):
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    return handler
 
 
 def init_app(app):
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(MaskingFilter())
-    if app.config["LOG_FORMAT"] == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger("lobby")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
-    for name in ("services",):
-        logging.getLogger(name).handlers[:] = [handler]
-        logging.getLogger(name).propagate = False
+    handler = make_handler(app.config["LOG_FORMAT"])
+    for name in ("lobby", "services"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     app.before_request(_start_timer)
     app.after_request(_log_request)
 
 
 def _start_timer():
     g.request_started = time.perf_counter()
-    g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+    offered = request.headers.get("X-Request-Id", "")
+    g.request_id = offered if REQUEST_ID_RE.match(offered) else secrets.token_hex(8)
 
 
 def _log_request(response):
     started = g.get("request_started")
     duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    path = mask_path(request.path)
+    path = mask_emails(mask_path(request.path))
     fields = {
         "method": request.method,
         "path": path,
         "status": response.status_code,
         "duration_ms": round(duration_ms, 1),
-        "request_id": g.get("request_id", ""),
+        "request_id": g.get("request_id") or secrets.token_hex(8),
     }
     log.info(
         "%s %s %s %.1fms id=%s",

@@ -4,7 +4,7 @@ import logging
 
 from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from blueprints.errors import bp
@@ -71,6 +71,15 @@ def database_unavailable(error):
     return render_error(503)
 
 
+@bp.app_errorhandler(DataError)
+def unstorable_data(error):
+    # The database refused a value (too long for its column, say): the request's
+    # fault, and nothing was saved. Forms should have caught it; log so we fix that.
+    _rollback()
+    log.warning("database refused a value: %s", type(getattr(error, "orig", error)).__name__)
+    return render_error(400)
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(error):
     if error.code >= 500:
@@ -80,5 +89,11 @@ def http_error(error):
 
 @bp.app_errorhandler(500)
 def internal_error(error):
+    # An error while committing at the edge (after the view) arrives here as a 500.
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, OperationalError):
+        return database_unavailable(original)
+    if isinstance(original, DataError):
+        return unstorable_data(original)
     _rollback()
     return render_error(500)

@@ -1,0 +1,25 @@
+import click
+from flask.cli import AppGroup
+
+import db
+from services import retention
+
+group = AppGroup("data", help="Personal data: retention.")
+
+
+@group.command("purge")
+@click.option(
+    "--older-than", "days", type=click.IntRange(min=0), required=True, metavar="DAYS",
+    help="Forget personal data of requests and reports last changed more than DAYS ago.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go, change nothing.")
+def purge(days, dry_run):
+    """Anonymise ended requests, empty closed reports, delete old sent emails."""
+    session = db.get_session()
+    report = retention.purge(session, days)
+    if dry_run:
+        session.rollback()
+        click.echo(f"Dry run, nothing changed: would have {report.summary()}.")
+        return
+    session.commit()
+    click.echo(f"Purged: {report.summary()}.")

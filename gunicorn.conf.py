@@ -1,0 +1,49 @@
+"""gunicorn settings for Lobby: `gunicorn -c gunicorn.conf.py wsgi:app` (`make serve`).
+
+Every setting can be changed from the environment:
+  BIND                 address to listen on (default 127.0.0.1:8000; a proxy sits in front)
+  WEB_CONCURRENCY      number of worker processes (default 2 x CPU cores + 1, at most
+                       MAX_WORKERS, default 8: each worker holds its own database pool)
+  GUNICORN_TIMEOUT     seconds a request may take before its worker is restarted (30)
+"""
+
+import multiprocessing
+import os
+
+# gunicorn always serves production mode: no debug, the real SECRET_KEY required.
+os.environ["FLASK_DEBUG"] = "0"
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+_cap = int(os.environ.get("MAX_WORKERS", "8"))
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, _cap))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then so slow leaks never grow; jitter avoids restarting all at once.
+max_requests = 2000
+max_requests_jitter = 200
+# No access log: the app writes one line per request itself, with secrets masked.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# No runtime-control socket (gunicornc): nothing may reconfigure the server from outside.
+control_socket_disable = True
+# Limits on the request line and headers (the body limit is MAX_CONTENT_LENGTH).
+limit_request_line = 4094
+limit_request_fields = 100
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+
+def on_starting(server):
+    """Check the configuration once in the master, before any worker starts.
+
+    create_app raises ConfigurationError (a RuntimeError) for an unsafe setting,
+    such as the development SECRET_KEY; gunicorn then prints its one-line message
+    and exits with status 1 instead of restarting workers that cannot boot.
+    """
+    from app import create_app
+
+    create_app()

@@ -1,0 +1,122 @@
+"""The request log: one line per request, emails masked, no tokens, JSON on demand."""
+
+import io
+import json
+import logging
+
+import pytest
+
+from services.logging_setup import mask_emails
+from services.secret_paths import mask_path
+
+
+@pytest.fixture
+def log_output(app):
+    """What our log handler writes, as a list of lines (read after the requests)."""
+    handler = logging.getLogger("lobby").handlers[0]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield lambda: stream.getvalue().splitlines()
+    handler.setStream(previous)
+
+
+@pytest.fixture
+def request_records(caplog):
+    """The request log records.
+
+    Our "lobby" logger does not propagate to the root logger; recent pytest
+    attaches caplog's handler to it anyway, older pytest needs it added here.
+    """
+    logger = logging.getLogger("lobby")
+    added = caplog.handler not in logger.handlers
+    if added:
+        logger.addHandler(caplog.handler)
+    yield lambda: [r for r in caplog.records if r.name == "lobby.request"]
+    if added:
+        logger.removeHandler(caplog.handler)
+
+
+def test_one_line_per_request_with_method_path_status_duration_and_id(
+    client, log_output, request_records
+):
+    client.get("/healthz")
+    client.get("/no-such-page", headers={"X-Request-Id": "abc-123"})
+    records = request_records()
+    assert len(records) == 2
+    first, second = (r.fields for r in records)
+    assert first["method"] == "GET" and first["path"] == "/healthz" and first["status"] == 200
+    assert first["duration_ms"] >= 0 and len(first["request_id"]) == 16
+    assert second["status"] == 404 and second["request_id"] == "abc-123"
+    lines = log_output()
+    assert len(lines) == 2
+    assert "GET /no-such-page 404" in lines[1] and "ms id=abc-123" in lines[1]
+
+
+def test_a_request_id_that_could_forge_log_lines_is_replaced(client, request_records):
+    response = client.get("/", headers={"X-Request-Id": "x INFO forged=line \x1b[31m"})
+    fields = request_records()[0].fields
+    assert "\n" not in fields["request_id"] and "forged" not in fields["request_id"]
+    assert response.headers["X-Request-Id"] == fields["request_id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/invite/SECRETTOKEN", "/invite/[secret]"),
+        ("/invite/opt-out/SECRETTOKEN", "/invite/opt-out/[secret]"),
+        ("/status/SECRETTOKEN", "/status/[secret]"),
+        ("/report/SECRETCODE", "/report/[secret]"),
+        ("/join/sent/SECRETTOKEN", "/join/sent/[secret]"),
+        ("/invite/SECRETTOKEN/accept", "/invite/[secret]"),
+        ("/status", "/status"),
+        ("/report", "/report"),
+        ("/faq/how-to-join", "/faq/how-to-join"),
+    ],
+)
+def test_secret_path_segments_are_masked(client, log_output, path, logged):
+    assert mask_path(path) == logged
+    client.get(path)
+    line = log_output()[-1]
+    assert f"GET {logged} " in line
+    assert "SECRET" not in line
+
+
+def test_query_strings_and_emails_never_reach_the_log(client, log_output):
+    client.get("/search?q=ana.lima@myshop.example&token=SECRETTOKEN")
+    client.get("/faq/ana.lima@myshop.example")
+    text = "\n".join(log_output())
+    assert "SECRETTOKEN" not in text and "q=" not in text
+    assert "ana.lima@" not in text and "a***@myshop.example" in text
+
+
+def test_every_logger_of_ours_masks_emails_even_in_tracebacks(app, log_output):
+    try:
+        raise ValueError("no account for ben.stone@acme.example")
+    except ValueError:
+        logging.getLogger("services.screening").exception("screening %s", "ana@shop.example")
+    text = "\n".join(log_output())
+    assert "ana@" not in text and "ben.stone@" not in text
+    assert "a***@shop.example" in text and "b***@acme.example" in text
+
+
+def test_mask_emails():
+    assert mask_emails("write to jane.doe@shop.com now") == "write to j***@shop.com now"
+
+
+@pytest.mark.app_config(LOG_FORMAT="json")
+def test_json_format_is_one_valid_object_per_line(client, log_output):
+    client.get("/healthz")
+    client.get("/status/SECRETTOKEN?email=ana@shop.example")
+    try:
+        raise RuntimeError("boom for ana@shop.example")
+    except RuntimeError:
+        logging.getLogger("lobby.errors").exception("failed")
+    lines = log_output()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 3
+    assert records[0]["path"] == "/healthz" and records[0]["status"] == 200
+    assert {"time", "level", "logger", "message", "method", "duration_ms", "request_id"} <= set(
+        records[0]
+    )
+    assert records[1]["path"] == "/status/[secret]"
+    assert "ana@" not in lines[2] and "a***@shop.example" in records[2]["exception"]
