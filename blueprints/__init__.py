@@ -7,9 +7,11 @@ def register_blueprints(app):
     from blueprints.devmail import bp as devmail_bp
     from blueprints.errors import bp as errors_bp
     from blueprints.main import bp as main_bp
+    from blueprints.status import bp as status_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(status_bp)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
         app.register_blueprint(devmail_bp, url_prefix="/dev")
     app.context_processor(_brand)

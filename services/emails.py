@@ -7,7 +7,7 @@ Every email about a request carries its reference and a status link.
 from flask import current_app, render_template
 
 from services import events, links, outbox
-from services.dates import long_date
+from services.dates import local_today, long_date
 
 
 def _record(session, name, to, request=None, **context):
@@ -78,3 +78,36 @@ def send_status_link(session, request):
         status_url=links.status_url(request, max_age=max_age),
         due_on=long_date(request.due_on) if request.due_on else None,
     )
+
+
+def send_review_status(session, request):
+    """Asked for an invitation while still in review: where it stands and by when."""
+    overdue = bool(request.due_on) and local_today() > request.due_on
+    return _record(
+        session,
+        "review_status",
+        request.email,
+        request,
+        due_on=long_date(request.due_on) if request.due_on else None,
+        overdue=overdue,
+    )
+
+
+def send_declined(session, request):
+    """The decision and its reason (request.decline_reason), and how to reply.
+
+    Sent when staff decline a request, and again when a declined person asks
+    for an invitation on /resend.
+    """
+    return _record(
+        session,
+        "declined",
+        request.email,
+        request,
+        reason=(request.decline_reason or "").strip(),
+    )
+
+
+def send_login_help(session, request):
+    """Already a member: how to log in, reset a password, and find more help."""
+    return _record(session, "login_help", request.email, request)
