@@ -13,6 +13,7 @@ BLUEPRINTS = [
     ("report", None),
     ("optout", None),
     ("staff", "/staff"),
+    ("status", None),
 ]
 
 

@@ -7,7 +7,7 @@ Every email about a request carries its reference and a status link.
 from flask import current_app, render_template
 
 from services import events, links, outbox
-from services.dates import long_date
+from services.dates import local_today, long_date
 
 
 def _record(session, name, to, request=None, **context):
@@ -89,14 +89,32 @@ def send_subdomain_list(session, to, accounts):
     ]
     return _record(session, "subdomains", to, accounts=listed)
 
+
+def send_review_status(session, request):
+    """Asked for an invitation while still in review: where it stands and by when."""
+    overdue = bool(request.due_on) and local_today() > request.due_on
+    return _record(
+        session,
+        "review_status",
+        request.email,
+        request,
+        due_on=long_date(request.due_on) if request.due_on else None,
+        overdue=overdue,
+    )
+
+
 def send_declined(session, request):
-    """The decision on a declined request: the reason, the note, and how to answer back."""
+    """The decision and its reason (request.decline_reason), and how to reply.
+
+    Sent when staff decline a request, and again when a declined person asks
+    for an invitation on /resend.
+    """
     return _record(
         session,
         "declined",
         request.email,
         request,
-        reason=request.decline_reason,
+        reason=(request.decline_reason or "").strip(),
         note=request.decline_note,
     )
 
@@ -118,3 +136,8 @@ def _reminder_item(request):
         "due_on": long_date(request.due_on),
         "staff_url": links.staff_request_url(request),
     }
+
+
+def send_login_help(session, request):
+    """Already a member: how to log in, reset a password, and find more help."""
+    return _record(session, "login_help", request.email, request)

@@ -1,13 +1,17 @@
 """Errors, app-wide, in the site's layout; JSON for API clients."""
 
 import logging
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import g, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from blueprints.errors import bp
+from extensions import limiter
 
 log = logging.getLogger("lobby.errors")
 
@@ -57,11 +61,39 @@ def csrf_error(error):
 
 @bp.app_errorhandler(429)
 def too_many_requests(error):
-    retry_after = None
-    limit = getattr(error, "limit", None)
-    if limit is not None:
-        retry_after = str(limit.limit)
-    return render_error(429, template="errors/429.html", limit_text=retry_after)
+    wait = _seconds_until_allowed()
+    retry_at = None
+    if wait is not None:
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        retry_at = f"{datetime.now(zone) + timedelta(seconds=wait):%H:%M} ({zone.key})"
+    body, status = render_error(
+        429, template="errors/429.html", wait_words=_wait_in_words(wait), retry_at=retry_at
+    )
+    response = make_response(body, status)
+    if wait is not None:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _seconds_until_allowed():
+    """Seconds until the breached per-client limit lets this client in again."""
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached and limiter.current_limit is not None:
+        breached = [limiter.current_limit]
+    if not breached:
+        return None
+    return max(1, int(max(limit.reset_at for limit in breached) - time.time()))
+
+
+def _wait_in_words(seconds):
+    if seconds is None:
+        return "in a few minutes"
+    if seconds <= 60:
+        return "in a minute"
+    if seconds < 3600:
+        return f"in {-(-seconds // 60)} minutes"
+    hours = -(-seconds // 3600)
+    return "in an hour" if hours == 1 else f"in {hours} hours"
 
 
 @bp.app_errorhandler(OperationalError)

@@ -1,0 +1,36 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field():
+    return EmailField(
+        "Email address",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the email address you asked to join with"),
+            Email("Enter an email address like name@example.com"),
+            Length(max=254, message="Email addresses are at most 254 characters"),
+        ],
+    )
+
+
+class StatusForm(FlaskForm):
+    email = _email_field()
+    reference = StringField(
+        "Reference",
+        filters=[_strip],
+        validators=[Optional(), Length(max=20, message="A reference looks like LB-7KQ2M9")],
+    )
+
+
+class ResendForm(FlaskForm):
+    email = _email_field()
+
+
+class ResendFromStatusForm(FlaskForm):
+    """Just a button on the status page: the link itself says whose request it is."""

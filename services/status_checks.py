@@ -1,0 +1,56 @@
+"""/status: find a request by address and reference, or email the address a link.
+
+Neither answer may tell a stranger whether an address is known: a wrong
+reference looks exactly like an unknown address, and the status link email is
+sent after the response (services.deferred), only to an address with a request.
+"""
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import MembershipRequest
+from services import emails, links
+from services.accounts import normalize_email
+from services.rate_limits import allow_email_to
+from services.references import normalize_reference
+from services.screening import latest_request_for
+from services.tokens import InvalidLink
+
+
+def status_token_for(session, email, reference):
+    """A 24-hour status token when the reference is this address's, else None.
+
+    The same single query runs for a known and an unknown address.
+    """
+    if not (reference or "").strip():
+        return None
+    request = session.scalar(
+        select(MembershipRequest).where(
+            MembershipRequest.reference == normalize_reference(reference),
+            MembershipRequest.email_normalized == normalize_email(email),
+            MembershipRequest.purged_at.is_(None),
+        )
+    )
+    if request is None:
+        return None
+    return links.status_token(request, max_age=current_app.config["STATUS_LINK_MAX_AGE"])
+
+
+def email_status_link(session, email):
+    """Email a 24-hour status link to an address that has a request; returns whether sent."""
+    request = latest_request_for(session, email)
+    if request is None or request.purged_at is not None:
+        return False
+    if not allow_email_to(request.email):
+        return False
+    emails.send_status_link(session, request)
+    return True
+
+
+def request_for_token(session, token):
+    """The request a status link stands for; InvalidLink / ExpiredLink otherwise."""
+    request = session.get(MembershipRequest, links.read_status_token(token))
+    if request is None or request.purged_at is not None:
+        raise InvalidLink()
+    return request
+

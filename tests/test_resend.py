@@ -1,0 +1,160 @@
+"""/resend: the same page for every address; what fits the state goes by email."""
+
+import re
+
+import pytest
+
+from services.invitations import find_invitation
+from services.resending import resend_for_address
+from tests.conftest import app_session, csrf_token_from
+from tests.request_states import STATES, make_request_in_state, request_by_email
+
+UNKNOWN = "nobody@elsewhere.example"
+EXPECTED_EMAIL = {
+    "invited": "invitation",
+    "expired": "invitation",
+    "in_review": "review_status",
+    "overdue": "review_status",
+    "declined": "declined",
+    "joined": "login_help",
+    "withdrawn": None,
+}
+CSRF_VALUE_RE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+"')
+
+
+def normalized(response):
+    """Status, location and body of a response, with the CSRF token blanked out."""
+    body = CSRF_VALUE_RE.sub(r'\1TOKEN"', response.get_data(as_text=True))
+    return response.status_code, response.headers.get("Location"), body
+
+
+def post_and_finish(client, url, data):
+    """POST with a fresh CSRF token; close the response so after-response work runs."""
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, **data})
+    response.get_data()
+    response.close()
+    return response
+
+
+def in_state(app, state, email):
+    with app_session(app) as session:
+        make_request_in_state(session, state, email)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_resend_answers_the_same_for_every_state_and_sends_what_fits(app, client, outbox, state):
+    email = f"{state}@shop.example"
+    in_state(app, state, email)
+    before = len(outbox(to=email))
+
+    known = post_and_finish(client, "/resend", {"email": email})
+    unknown = post_and_finish(client, "/resend", {"email": UNKNOWN})
+
+    assert normalized(known) == normalized(unknown)
+    assert known.status_code == 302 and known.headers["Location"] == "/resend/sent"
+    sent = outbox(to=email)[before:]
+    expected = EXPECTED_EMAIL[state]
+    assert [e.kind for e in sent] == ([expected] if expected else [])
+    assert outbox(to=UNKNOWN) == []
+
+
+def test_the_confirmation_page_is_the_same_page_for_everyone(client):
+    first = client.get("/resend/sent")
+    second = client.get("/resend/sent")
+    assert normalized(first) == normalized(second)
+    html = first.get_data(as_text=True)
+    assert "If there's an invitation for this address, it's on its way" in html
+    assert "spam" in html and "Promotions" in html and "Social" in html
+    assert "community@example-app.com" in html  # the sender to allow-list
+
+
+def test_letter_case_of_the_address_does_not_matter(app, client, outbox):
+    in_state(app, "invited", "ana@shop.example")
+    before = len(outbox(kind="invitation"))
+    post_and_finish(client, "/resend", {"email": "  ANA@Shop.Example "})
+    assert len(outbox(kind="invitation")) == before + 1
+
+
+def test_an_invalid_address_is_shown_in_the_error_summary(client):
+    response = post_and_finish(client, "/resend", {"email": "not-an-address"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary"' in html
+    assert "Enter an email address like name@example.com" in html
+
+
+def test_a_fresh_invitation_revokes_the_old_one_and_expired_goes_back_to_invited(app):
+    with app_session(app) as session:
+        request = make_request_in_state(session, "expired", "ana@shop.example")
+        old_hash = request.invitations[-1].token_hash
+    with app_session(app) as session:
+        assert resend_for_address(session, "ana@shop.example") == "invitation"
+    with app_session(app) as session:
+        request = request_by_email(session, "ana@shop.example")
+        assert request.state == "invited"
+        old, new = request.invitations[-2], request.invitations[-1]
+        assert old.token_hash == old_hash and old.revoked_at is not None
+        assert new.revoked_at is None and new.expires_at > new.created_at
+        kinds = [e.kind for e in request.events]
+        assert kinds[-3:] == ["invitation_revoked", "invited", "email_sent"]
+
+
+def test_the_new_link_works_and_the_old_one_is_revoked(app, outbox):
+    in_state(app, "invited", "ana@shop.example")
+    with app_session(app) as session:
+        resend_for_address(session, "ana@shop.example")
+    first, second = (_token_of(e) for e in outbox(kind="invitation"))
+    with app_session(app) as session:
+        assert find_invitation(session, first).outcome == "revoked"
+        assert find_invitation(session, second).outcome == "ok"
+
+
+def _token_of(email):
+    return re.search(r"/invite/([A-Za-z0-9_-]+)", email.body_text).group(1)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_PER_ADDRESS="3 per hour;5 per day")
+def test_the_fourth_resend_in_an_hour_sends_nothing_and_shows_the_usual_page(
+    app, client, outbox
+):
+    in_state(app, "invited", "ana@shop.example")
+    before = len(outbox(kind="invitation"))
+    responses = [post_and_finish(client, "/resend", {"email": "ana@shop.example"}) for _ in range(4)]
+    assert len(outbox(kind="invitation")) == before + 3
+    assert len({normalized(r) for r in responses}) == 1
+    assert responses[-1].status_code == 302
+    page = client.get(responses[-1].headers["Location"])
+    assert page.status_code == 200
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_EMAIL_FORMS="5 per minute")
+def test_a_flood_from_one_client_gets_a_429_that_says_when_to_try_again(client):
+    statuses = [
+        post_and_finish(client, "/resend", {"email": f"n{i}@elsewhere.example"}).status_code
+        for i in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+    token = csrf_token_from(client.get("/resend").get_data(as_text=True))
+    response = client.post("/resend", data={"csrf_token": token, "email": "x@elsewhere.example"})
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    html = response.get_data(as_text=True)
+    assert "Too many tries" in html and "skip-link" in html  # in the site's layout
+    assert "You can try again in a minute" in html
+    # Looking at the form is not limited, only sending it.
+    assert client.get("/resend").status_code == 200
+
+
+def test_resend_from_the_status_page_sends_a_fresh_invitation(app, client, outbox):
+    from services import links
+
+    with app_session(app) as session:
+        request = make_request_in_state(session, "expired", "ana@shop.example")
+        status_path = links.status_url(request).replace("http://localhost", "")
+    html = client.get(status_path).get_data(as_text=True)
+    response = client.post(status_path + "/resend", data={"csrf_token": csrf_token_from(html)})
+    assert response.status_code == 302 and response.headers["Location"] == "/resend/sent"
+    assert len(outbox(kind="invitation", to="ana@shop.example")) == 2
+    with app_session(app) as session:
+        assert request_by_email(session, "ana@shop.example").state == "invited"
