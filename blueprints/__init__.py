@@ -4,12 +4,18 @@ from flask import current_app
 
 
 def register_blueprints(app):
+    from blueprints.api import bp as api_bp
+    from blueprints.contact import bp as contact_bp
     from blueprints.devmail import bp as devmail_bp
     from blueprints.errors import bp as errors_bp
+    from blueprints.faq import bp as faq_bp
     from blueprints.main import bp as main_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(faq_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(contact_bp)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
         app.register_blueprint(devmail_bp, url_prefix="/dev")
     app.context_processor(_brand)
