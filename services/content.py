@@ -141,9 +141,26 @@ CATEGORY_ORDER = [
 
 
 def init_app(app):
-    app.extensions[EXTENSION_KEY] = load_content(app.config["CONTENT_DIR"], substitutions(app.config))
+    app.extensions[EXTENSION_KEY] = _shared_index(app.config["CONTENT_DIR"],
+                                                  substitutions(app.config))
     if app.config["IS_DEVELOPMENT"]:
         app.before_request(_reload_if_changed)
+
+
+_loaded = {}  # (content dir, substitutions) -> the index, while its files are unchanged
+
+
+def _shared_index(content_dir, subs):
+    """The index of content_dir, shared by apps of this process with the same settings.
+
+    An index is never changed once built, so apps (the test suite makes one per
+    test) can share it; a changed file gives a new signature and a new index.
+    """
+    key = (os.path.abspath(content_dir), tuple(sorted(subs.items())))
+    index = _loaded.get(key)
+    if index is None or index.signature != _signature(content_dir):
+        index = _loaded[key] = load_content(content_dir, subs)
+    return index
 
 
 def get_index():

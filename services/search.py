@@ -309,6 +309,8 @@ def snippet(text, spans, wanted, size=SNIPPET_WORDS):
         if len(seen) > best_seen:
             best_start, best_seen = first, len(seen)
     first = max(0, best_start - 4)
+    if spans[first][0] < 60:  # so close to the start that cutting would only lose context
+        first = 0
     last = min(len(spans), first + size) - 1
     start = 0 if first == 0 else spans[first][0]
     end = len(text) if last == len(spans) - 1 else spans[last][1]
