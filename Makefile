@@ -27,6 +27,16 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)
+BENCH_SCRIPTS = $(sort $(filter-out bench/harness.py,$(wildcard bench/*.py)))
+bench: setup
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \
+	  || echo "wrk is not installed: using the Python load generator"
+	@for script in $(BENCH_SCRIPTS); do \
+	  echo "== $$script"; $(BIN)/python $$script || exit 1; \
+	done
+
 lint: setup
 	$(BIN)/ruff check .
 

@@ -10,6 +10,7 @@ Scoring is BM25 over weighted fields (BM25F, simplified): a match in the title
 counts most, then the summary and the answer's old slugs, then the body.
 """
 
+import html
 import math
 import re
 import threading
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -105,7 +106,8 @@ class _Doc:
     page: object
     fields: dict  # field -> {term: count}
     lengths: dict  # field -> number of terms
-    spans: list  # [(start, end, term)] of the body text, for snippets
+    text: str  # the body text, whitespace collapsed, for snippets
+    spans: list  # [(start, end, term)] of the searchable words of `text`
 
 
 _local = threading.local()  # Snowball stemmers keep state: one per thread
@@ -188,6 +190,7 @@ class SearchIndex:
         self.docs = []
         for page in content_index.faq.values():
             slugs = " ".join((page.slug, *page.aliases)).replace("-", " ")
+            body = " ".join(page.text.split())
             fields = {
                 "title": _terms(page.title),
                 "summary": _terms(page.summary),
@@ -199,7 +202,8 @@ class SearchIndex:
                 page=page,
                 fields={name: _counts(terms) for name, terms in fields.items()},
                 lengths={name: len(terms) for name, terms in fields.items()},
-                spans=[(s, e, t) for s, e, _w, t in analyse(page.text) if t],
+                text=body,
+                spans=[(s, e, t) for s, e, _w, t in analyse(body) if t],
             ))
         count = max(len(self.docs), 1)
         self.average = {
@@ -288,7 +292,7 @@ class SearchIndex:
                 summary=doc.page.summary,
                 category=doc.page.category,
                 score=round(score, 4),
-                snippet=snippet(doc.page.text, doc.spans, wanted),
+                snippet=snippet(doc.text, doc.spans, wanted),
             )
             for score, doc in scored[:limit]
         )
@@ -296,18 +300,23 @@ class SearchIndex:
 
 
 def snippet(text, spans, wanted, size=SNIPPET_WORDS):
-    """About `size` words of text around the most matches, matches in <mark>, escaped."""
-    if not text:
-        return Markup("")
+    """About `size` words of text around the most matches, matches in <mark>, escaped.
+
+    `text` has its whitespace collapsed already and `spans` are its words, both
+    computed once when the index is built; this only picks a window and escapes.
+    """
     matches = [i for i, (_s, _e, term) in enumerate(spans) if term in wanted]
-    if not spans or not matches:
-        words = text.split()
-        return escape(" ".join(words[:size]) + (" …" if len(words) > size else ""))
-    best_start, best_seen = matches[0], 0
-    for first in matches:
-        seen = {spans[i][2] for i in matches if first <= i < first + size}
-        if len(seen) > best_seen:
-            best_start, best_seen = first, len(seen)
+    if not matches:
+        cut = spans[size - 1][1] if len(spans) > size else len(text)
+        return Markup(html.escape(text[:cut]) + (" …" if cut < len(text) else ""))
+    # Slide a window of `size` words over the matches; keep the one with most distinct terms.
+    best_start, best_seen, low = matches[0], 0, 0
+    for high in range(len(matches)):
+        while matches[high] - matches[low] >= size:
+            low += 1
+        seen = len({spans[i][2] for i in matches[low:high + 1]})
+        if seen > best_seen:
+            best_start, best_seen = matches[low], seen
     first = max(0, best_start - 4)
     if spans[first][0] < 60:  # so close to the start that cutting would only lose context
         first = 0
@@ -318,14 +327,12 @@ def snippet(text, spans, wanted, size=SNIPPET_WORDS):
     cursor = start
     for s, e, term in spans[first:last + 1]:
         if term in wanted:
-            parts.append(escape(text[cursor:s]))
-            parts.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+            parts += [html.escape(text[cursor:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
             cursor = e
-    parts.append(escape(text[cursor:end]))
+    parts.append(html.escape(text[cursor:end]))
     if end < len(text):
         parts.append(" …")
-    flat = Markup("").join(escape(p) for p in parts)
-    return Markup(re.sub(r"\s+", " ", str(flat)).strip())
+    return Markup("".join(parts))
 
 
 _cache = (None, None)  # (content index, its search index), replaced in one assignment

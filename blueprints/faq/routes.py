@@ -107,7 +107,7 @@ def guidelines():
 def search_page():
     content = get_index()
     query = request.args.get("q", "")
-    results = search.search(content, query, limit=20)
+    results = search.search(content, query, limit=10)
     popular = ()
     if not results.hits:
         popular = faq_pages.popular_answers(db.get_session(), content)
