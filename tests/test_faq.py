@@ -267,3 +267,23 @@ def test_each_browser_gets_a_working_csrf_token_from_the_cached_page(app):
                                 data={"csrf_token": token, "helpful": "yes"})
         assert response.status_code == 303
     assert len(tokens) == 2
+
+
+# Paths of areas built in other branches; every other internal link must open.
+ELSEWHERE = ("/join", "/status", "/resend", "/subdomain", "/help/login", "/facebook", "/report",
+             "/staff")
+
+
+def test_every_internal_link_on_the_faq_pages_opens(client, content):
+    pages = ["/faq", "/guidelines", "/contact", "/search", "/search?q=invitation",
+             *(f"/faq/{slug}" for slug in content.faq)]
+    seen = set()
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        for link in re.findall(r'href="(/[^"#]*)', html):
+            if link in seen or link.startswith(("/static/", *ELSEWHERE)):
+                continue
+            seen.add(link)
+            response = client.get(link)
+            assert response.status_code in (200, 301), f"{url} links to {link}"
+    assert "/faq/contact-support" in seen and "/guidelines" in seen
