@@ -255,8 +255,8 @@ def interleaved(urls, rounds=3, duration=5.0, **options):
 
 def report(name, figures, baseline=None):
     """One line of figures, with the ratios to the baseline when given."""
-    line = f"{name:<34} {figures}"
+    line = f"{name:<48} {figures}"
     if baseline is not None and baseline.requests_per_second:
-        line += (f"\n{'':<34} ratio to baseline: {figures.requests_per_second / baseline.requests_per_second:.2f}"
+        line += (f"\n{'':<48} ratio to baseline: {figures.requests_per_second / baseline.requests_per_second:.2f}"
                  f" × req/s, p99 {figures.p99_ms / max(baseline.p99_ms, 1e-6):.2f} × baseline's")
     print(line, flush=True)
