@@ -31,11 +31,14 @@ test: setup
 serve: setup
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## make bench: load figures under gunicorn, each script against a bare route of the same run
-BENCH_ARGS ?=
+## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)
+BENCH_SCRIPTS = $(sort $(filter-out bench/harness.py,$(wildcard bench/*.py)))
 bench: setup
-	@for script in bench/faq.py bench/resend_timing.py bench/staff_queue.py bench/workers.py; do \
-		if [ -f $$script ]; then echo "== $$script"; $(BIN)/python $$script || exit 1; fi; \
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \
+	  || echo "wrk is not installed: using the Python load generator"
+	@for script in $(BENCH_SCRIPTS); do \
+	  echo "== $$script"; $(BIN)/python $$script || exit 1; \
 	done
 
 lint: setup

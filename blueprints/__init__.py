@@ -14,6 +14,9 @@ BLUEPRINTS = [
     ("optout", None),
     ("staff", "/staff"),
     ("status", None),
+    ("faq", None),
+    ("api", None),
+    ("contact", None),
 ]
 
 

@@ -5,10 +5,12 @@ read the index. In development, an edited file is picked up on the next request
 (a cheap check of file modification times), without a restart.
 """
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 from html.parser import HTMLParser
 
 import markdown
@@ -22,6 +24,7 @@ PLACEHOLDERS = (
     "COMMUNITY_LOGIN_URL", "COMMUNITY_RESET_URL", "SITE_URL",
 )
 REQUIRED_FAQ_FIELDS = ("title", "category", "order", "updated", "summary")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MARKDOWN_EXTENSIONS = ["toc", "tables", "attr_list", "fenced_code", "sane_lists"]
 
 
@@ -53,6 +56,12 @@ class FaqPage:
     path: str
     source: str  # the Markdown body after placeholders, for link checks and search
     body_line: int  # the line of the file where the body starts
+    meta_lines: dict = field(default_factory=dict)  # front matter key -> line in the file
+    etag: str = ""  # changes whenever anything shown about the answer changes
+
+    def line_of(self, key):
+        """The line of a front matter key, so problems point at it (1 when absent)."""
+        return self.meta_lines.get(key, 1)
 
 
 @dataclass
@@ -99,6 +108,8 @@ class ContentIndex:
     login_tree: LoginTree | None = None
     problems: list = field(default_factory=list)
     signature: tuple = ()
+    version: str = ""  # a digest of everything rendered; part of every ETag
+
 
     def resolve(self, slug):
         """The page for a slug or an alias (with whether it was an alias), or (None, False)."""
@@ -108,13 +119,20 @@ class ContentIndex:
             return self.faq[self.aliases[slug]], True
         return None, False
 
-    def categories(self):
-        """[(category, [pages ordered])], categories in the order of their first answer."""
+    @cached_property
+    def _categories(self):
         groups = {}
         for page in sorted(self.faq.values(), key=lambda p: (p.order, p.title)):
             groups.setdefault(page.category, []).append(page)
         order = sorted(groups, key=lambda c: CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else 99)
-        return [(category, groups[category]) for category in order]
+        return tuple((category, tuple(groups[category])) for category in order)
+
+    def categories(self):
+        """[(category, [pages ordered])]: the known categories first, in CATEGORY_ORDER.
+
+        Computed once per index (the index never changes; a reload builds a new one).
+        """
+        return self._categories
 
 
 CATEGORY_ORDER = [
@@ -123,9 +141,26 @@ CATEGORY_ORDER = [
 
 
 def init_app(app):
-    app.extensions[EXTENSION_KEY] = load_content(app.config["CONTENT_DIR"], substitutions(app.config))
+    app.extensions[EXTENSION_KEY] = _shared_index(app.config["CONTENT_DIR"],
+                                                  substitutions(app.config))
     if app.config["IS_DEVELOPMENT"]:
         app.before_request(_reload_if_changed)
+
+
+_loaded = {}  # (content dir, substitutions) -> the index, while its files are unchanged
+
+
+def _shared_index(content_dir, subs):
+    """The index of content_dir, shared by apps of this process with the same settings.
+
+    An index is never changed once built, so apps (the test suite makes one per
+    test) can share it; a changed file gives a new signature and a new index.
+    """
+    key = (os.path.abspath(content_dir), tuple(sorted(subs.items())))
+    index = _loaded.get(key)
+    if index is None or index.signature != _signature(content_dir):
+        index = _loaded[key] = load_content(content_dir, subs)
+    return index
 
 
 def get_index():
@@ -182,14 +217,17 @@ def load_content(content_dir, substitutions):
                 if page is not None:
                     index.faq[page.slug] = page
     for page in index.faq.values():
+        line = page.line_of("aliases")
         for alias in page.aliases:
+            if not SLUG_RE.fullmatch(alias):
+                index.problems.append(Problem(page.path, line, f"alias “{alias}” is not a valid slug"))
             if alias in index.faq:
                 index.problems.append(
-                    Problem(page.path, 1, f"alias “{alias}” is also the slug of an answer")
+                    Problem(page.path, line, f"alias “{alias}” is also the slug of an answer")
                 )
             elif alias in index.aliases:
                 index.problems.append(
-                    Problem(page.path, 1, f"alias “{alias}” is also an alias of "
+                    Problem(page.path, line, f"alias “{alias}” is also an alias of "
                             f"“{index.aliases[alias]}”")
                 )
             else:
@@ -200,11 +238,32 @@ def load_content(content_dir, substitutions):
     tree_path = os.path.join(content_dir, "help", "login.yaml")
     if os.path.exists(tree_path):
         index.login_tree = _load_tree(tree_path, substitutions, index.problems)
+    index.version = _digest(
+        [page.etag for page in index.faq.values()]
+        + [index.guidelines.html if index.guidelines else ""]
+    )
     return index
 
 
+def _digest(parts):
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:20]
+
+
+def _key_lines(front_matter_lines, first_line):
+    """{key: line number} of the top-level keys of front matter."""
+    lines = {}
+    for number, line in enumerate(front_matter_lines, start=first_line):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
 def split_front_matter(text, path, problems):
-    """(metadata dict, body, line where the body starts) of a Markdown file."""
+    """(metadata dict, body, line where the body starts) of a Markdown file.
+
+    The metadata carries the line of each key under the "__lines__" key.
+    """
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         problems.append(Problem(path, 1, "the file must start with front matter between --- lines"))
@@ -223,6 +282,7 @@ def split_front_matter(text, path, problems):
     if not isinstance(meta, dict):
         problems.append(Problem(path, 2, "the front matter must be a list of `name: value` lines"))
         return None, text, 1
+    meta["__lines__"] = _key_lines(lines[1:end], 2)
     return meta, "\n".join(lines[end + 1:]), end + 2
 
 
@@ -270,32 +330,33 @@ def _load_faq(path, substitutions, problems):
     meta, body, body_line = split_front_matter(text, path, problems)
     if meta is None:
         return None
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+    key_lines = meta.pop("__lines__")
+    if not SLUG_RE.fullmatch(slug):
         problems.append(Problem(path, 1, f"the file name “{slug}” is not a valid slug"))
-    missing = [name for name in REQUIRED_FAQ_FIELDS if not meta.get(name)]
+    missing = [name for name in REQUIRED_FAQ_FIELDS if meta.get(name) in (None, "")]
     if missing:
         problems.append(Problem(path, 2, "missing front matter: " + ", ".join(missing)))
         return None
-    updated = meta["updated"]
-    if isinstance(updated, str):
-        try:
-            updated = date.fromisoformat(updated)
-        except ValueError:
-            problems.append(Problem(path, 2, f"updated “{updated}” is not a date (YYYY-MM-DD)"))
-            return None
-    if not isinstance(meta["order"], int):
-        problems.append(Problem(path, 2, "order must be a whole number"))
+    updated = _as_date(meta["updated"])
+    if updated is None:
+        problems.append(Problem(path, key_lines.get("updated", 2),
+                                f"updated “{meta['updated']}” is not a date (YYYY-MM-DD)"))
+        return None
+    if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
+        problems.append(Problem(path, key_lines.get("order", 2), "order must be a whole number"))
         return None
     source = fill_placeholders(body, substitutions, problems, path, body_line)
     html = render_markdown(source)
     plain, anchors = html_to_text(html)
-    return FaqPage(
+    page = FaqPage(
         slug=slug,
-        title=fill_placeholders(str(meta["title"]), substitutions),
+        title=fill_placeholders(str(meta["title"]), substitutions, problems, path,
+                                key_lines.get("title", 1)),
         category=str(meta["category"]),
         order=meta["order"],
         updated=updated,
-        summary=fill_placeholders(str(meta["summary"]), substitutions),
+        summary=fill_placeholders(str(meta["summary"]), substitutions, problems, path,
+                                  key_lines.get("summary", 1)),
         aliases=_as_list(meta.get("aliases")),
         related=_as_list(meta.get("related")),
         html=html,
@@ -304,7 +365,22 @@ def _load_faq(path, substitutions, problems):
         path=path,
         source=source,
         body_line=body_line,
+        meta_lines=key_lines,
     )
+    page.etag = _digest([slug, page.title, page.category, page.order, updated, page.summary,
+                         page.aliases, page.related, html])
+    return page
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _load_guidelines(path, substitutions, problems):
@@ -312,6 +388,7 @@ def _load_guidelines(path, substitutions, problems):
         text = handle.read()
     meta, body, body_line = split_front_matter(text, path, problems)
     meta = meta or {}
+    meta.pop("__lines__", None)
     source = fill_placeholders(body, substitutions, problems, path, body_line)
     html = render_markdown(source)
     _plain, anchors = html_to_text(html)
@@ -326,7 +403,7 @@ def _load_guidelines(path, substitutions, problems):
     updated = meta.get("updated")
     return GuidelinesPage(
         title=str(meta.get("title", "Community guidelines")),
-        updated=updated if isinstance(updated, date) else None,
+        updated=_as_date(updated) if updated else None,
         html=html,
         guidelines=guidelines,
         anchors=anchors,

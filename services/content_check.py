@@ -18,12 +18,17 @@ def check_content(index, url_map):
     for page in index.faq.values():
         for slug in page.related:
             if slug not in index.faq:
-                problems.append(Problem(page.path, 1, f"related answer “{slug}” does not exist"))
-        problems += _check_links(page.source, page.path, page.body_line, index, adapter)
+                problems.append(Problem(page.path, page.line_of("related"),
+                                        f"related answer “{slug}” does not exist"))
+            elif slug == page.slug:
+                problems.append(Problem(page.path, page.line_of("related"),
+                                        "an answer cannot be related to itself"))
+        problems += _check_links(page.source, page.path, page.body_line, index, adapter,
+                                 page.anchors)
     if index.guidelines is not None:
         guidelines = index.guidelines
         problems += _check_links(guidelines.source, guidelines.path, guidelines.body_line,
-                                 index, adapter)
+                                 index, adapter, guidelines.anchors)
         anchors = [g.anchor for g in guidelines.guidelines]
         for anchor in {a for a in anchors if anchors.count(a) > 1}:
             problems.append(Problem(guidelines.path, 1, f"the anchor #{anchor} is used twice"))
@@ -32,23 +37,28 @@ def check_content(index, url_map):
     return problems
 
 
-def _check_links(source, path, first_line, index, adapter):
+def _check_links(source, path, first_line, index, adapter, own_anchors=frozenset()):
     problems = []
     for match in LINK_RE.finditer(source):
         line = first_line + source.count("\n", 0, match.start())
-        reason = link_problem(match.group(1), index, adapter)
+        reason = link_problem(match.group(1), index, adapter, own_anchors)
         if reason:
             problems.append(Problem(path, line, reason))
     return problems
 
 
-def link_problem(url, index, adapter):
-    """Why an internal link is broken, or None (external links are not fetched)."""
+def link_problem(url, index, adapter, own_anchors=None):
+    """Why an internal link is broken, or None (external links are not fetched).
+
+    own_anchors: the ids of the page the link is on, to check in-page #anchors.
+    """
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("mailto:"):
         return None
     if not parts.path:
-        return None  # an in-page #anchor; headings get ids automatically
+        if own_anchors is not None and parts.fragment and parts.fragment not in own_anchors:
+            return f"link “{url}”: this page has no #{parts.fragment}"
+        return None
     if not parts.path.startswith("/"):
         return f"link “{url}” should start with / (a site path)"
     segments = parts.path.strip("/").split("/")

@@ -22,3 +22,9 @@ def healthz():
     if problem:
         return jsonify(status="unavailable", database=problem), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/ping")
+def ping():
+    """The cheapest page of the app, no database: the baseline of `make bench`."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,262 @@
+"""Shared helpers for the `make bench` scripts: a gunicorn server on loopback and a load generator.
+
+    from harness import Server, load, migrated_sqlite, report
+
+    with Server(env, workers=2) as server:
+        figures = load(server.url("/ping"), duration=5)
+
+`load` uses wrk when it is on PATH (Debian package `wrk`) and a threaded Python
+generator with keep-alive connections otherwise; both stop after `duration`
+seconds and return requests/s, p50 and p99 latency.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def base_env(**overrides):
+    """Environment for a production-like app: a random secret, quiet mail, no debug."""
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "DATABASE_URL", "SITE_URL"))
+    }
+    env.update(
+        SECRET_KEY=secrets.token_hex(32),
+        MAIL_BACKEND="file",
+        OUTBOX_DELIVERY="worker",
+        RATELIMIT_STORAGE_URI="memory://",
+        PYTHONPATH=ROOT,
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+def migrated_sqlite(directory=None):
+    """A fresh SQLite database migrated to the newest schema; returns its URL."""
+    directory = directory or tempfile.mkdtemp(prefix="lobby-bench-")
+    url = f"sqlite:///{os.path.join(directory, 'bench.sqlite3')}"
+    subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT, env=base_env(DATABASE_URL=url), check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    return url
+
+
+class Server:
+    """gunicorn serving the app on a free loopback port, stopped on exit."""
+
+    def __init__(self, env, workers=2, threads=4, ready_path="/ping", timeout=60,
+                 target="app:create_app()"):
+        self.port = free_port()
+        self.env = env
+        self.workers = workers
+        self.threads = threads
+        self.ready_path = ready_path
+        self.timeout = timeout
+        self.target = target
+        self.process = None
+        self.log = tempfile.TemporaryFile()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self):
+        command = [
+            PYTHON, "-m", "gunicorn", "--no-control-socket",
+            "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers),
+            "--worker-class", "gthread", "--threads", str(self.threads),
+            "--log-level", "warning",
+            self.target,
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+            start_new_session=True,
+        )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.output()}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", self.ready_path)
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer {self.ready_path} in {self.timeout}s")
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.log.close()
+
+
+@dataclass
+class Figures:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    tool: str
+
+    def __str__(self):
+        return (f"{self.requests_per_second:8.0f} req/s   p50 {self.p50_ms:6.2f} ms   "
+                f"p99 {self.p99_ms:6.2f} ms   ({self.requests} requests, "
+                f"{self.errors} errors, {self.tool})")
+
+
+def load(url, duration=5.0, connections=8, threads=2, headers=None):
+    """Load url for `duration` seconds with keep-alive connections; wrk when available."""
+    if shutil.which("wrk") and not os.environ.get("BENCH_PYTHON_LOAD"):
+        return _load_with_wrk(url, duration, connections, threads, headers or {})
+    return _load_with_python(url, duration, connections, headers or {})
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _milliseconds(text):
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _load_with_wrk(url, duration, connections, threads, headers):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, int(duration))}s",
+               "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Figures(rps, p50, p99, total, errors, "wrk")
+
+
+def _load_with_python(url, duration, connections, headers):
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    deadline = time.perf_counter() + duration
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def worker():
+        mine, failed = [], 0
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    failed += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+                continue
+            mine.append(time.perf_counter() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def percentile(p):
+        if not latencies:
+            return 0.0
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
+
+    return Figures(len(latencies) / elapsed, percentile(0.50), percentile(0.99),
+                   len(latencies), errors[0], "python")
+
+
+def combine(rounds):
+    """One Figures from several rounds of the same URL: total rate, median percentiles."""
+    rounds = sorted(rounds, key=lambda f: f.p99_ms)
+    middle = rounds[len(rounds) // 2]
+    seconds = sum(f.requests / f.requests_per_second for f in rounds if f.requests_per_second)
+    total = sum(f.requests for f in rounds)
+    return Figures(total / seconds if seconds else 0.0,
+                   sorted(f.p50_ms for f in rounds)[len(rounds) // 2], middle.p99_ms,
+                   total, sum(f.errors for f in rounds), rounds[0].tool)
+
+
+def interleaved(urls, rounds=3, duration=5.0, **options):
+    """Load each url `rounds` times in turn (A B C A B C ...), so that a busy machine
+    slows every url alike; returns {url: combined Figures}."""
+    for url in urls:
+        load(url, duration=1, **options)  # warm up: workers, caches, connections
+    results = {url: [] for url in urls}
+    for _ in range(rounds):
+        for url in urls:
+            results[url].append(load(url, duration=duration / rounds, **options))
+    return {url: combine(figures) for url, figures in results.items()}
+
+
+def report(name, figures, baseline=None):
+    """One line of figures, with the ratios to the baseline when given."""
+    line = f"{name:<48} {figures}"
+    if baseline is not None and baseline.requests_per_second:
+        line += (f"\n{'':<48} ratio to baseline: {figures.requests_per_second / baseline.requests_per_second:.2f}"
+                 f" × req/s, p99 {figures.p99_ms / max(baseline.p99_ms, 1e-6):.2f} × baseline's")
+    print(line, flush=True)

@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from services.faq_votes import MAX_COMMENT
+
+
+class VoteForm(FlaskForm):
+    """'Was this helpful?': the Yes and No buttons both submit `helpful`."""
+
+    helpful = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose Yes or No.")])
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(
+        "What were you looking for?",
+        validators=[
+            DataRequired("Write what you were looking for, or leave the box empty and go on."),
+            Length(max=MAX_COMMENT, message=f"Keep it under {MAX_COMMENT} characters, please."),
+        ],
+    )
+
+
+class SearchForm(FlaskForm):
+    """The search page's own box (a GET form: nothing to protect with CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search the answers")

@@ -1,0 +1,122 @@
+from flask import abort, make_response, redirect, render_template, request, url_for
+
+import db
+from blueprints.faq import bp
+from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
+from blueprints.faq.forms import CommentForm, SearchForm, VoteForm
+from services import faq_pages, faq_votes, search
+from services.content import get_index
+from services.http_cache import cacheable, etag_for, not_modified
+
+
+@bp.record_once
+def _build_search_index(state):
+    # Build the search index at start-up, not on the first search.
+    from services.content import EXTENSION_KEY
+
+    search.search_index(state.app.extensions[EXTENSION_KEY])
+
+
+@bp.get("/faq")
+def index():
+    content = get_index()
+    etag = etag_for("faq", content.version)
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    html = render_template("faq/index.html", categories=content.categories())
+    return cacheable(make_response(html), etag)
+
+
+@bp.get("/faq/<slug>")
+def answer(slug):
+    content = get_index()
+    page, was_alias = content.resolve(slug)
+    if page is None:
+        return _unknown_answer(content, slug)
+    if was_alias:
+        return redirect(url_for("faq.answer", slug=page.slug, **request.args), 301)
+    feedback = request.args.get("voted")
+    return answer_response(content, page, feedback if feedback in FEEDBACK_STATES else None)
+
+
+def _unknown_answer(content, slug):
+    suggestions = faq_pages.suggestions_for_slug(content, slug)
+    html = render_template("faq/not_found.html", slug=slug, suggestions=suggestions)
+    return html, 404
+
+
+@bp.post("/faq/<slug>/vote")
+def vote(slug):
+    content = get_index()
+    page, _alias = content.resolve(slug)
+    if page is None:
+        return _unknown_answer(content, slug)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        abort(400)  # only a hand-made request sends anything but Yes or No
+    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
+    new_voter = not faq_votes.is_plausible_voter_id(voter_id)
+    if new_voter:
+        voter_id = faq_votes.new_voter_id()
+    helpful = form.helpful.data == "yes"
+    result = faq_votes.record_vote(db.get_session(), page.slug, voter_id, helpful)
+    state = ("yes" if helpful else "no") if result.recorded else "already"
+    response = redirect(
+        url_for("faq.answer", slug=page.slug, voted=state, _anchor="feedback"), 303
+    )
+    if new_voter:
+        response.set_cookie(
+            faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
+            httponly=True, samesite="Lax", secure=request.is_secure,
+        )
+    return response
+
+
+@bp.post("/faq/<slug>/comment")
+def comment(slug):
+    content = get_index()
+    page, _alias = content.resolve(slug)
+    if page is None:
+        return _unknown_answer(content, slug)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return answer_response(content, page, "no", comment_form=form, status=400)
+    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
+    if faq_votes.is_plausible_voter_id(voter_id):
+        faq_votes.add_comment(db.get_session(), page.slug, voter_id, form.comment.data)
+    return redirect(
+        url_for("faq.answer", slug=page.slug, voted="commented", _anchor="feedback"), 303
+    )
+
+
+@bp.get("/guidelines")
+def guidelines():
+    content = get_index()
+    if content.guidelines is None:
+        return render_template("errors/error.html", status=404, title="No guidelines yet"), 404
+    etag = etag_for("guidelines", content.version)
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    html = render_template("faq/guidelines.html", guidelines=content.guidelines)
+    return cacheable(make_response(html), etag)
+
+
+@bp.get("/search")
+def search_page():
+    content = get_index()
+    query = request.args.get("q", "")
+    results = search.search(content, query, limit=10)
+    popular = ()
+    if not results.hits:
+        popular = faq_pages.popular_answers(db.get_session(), content)
+    return render_template(
+        "faq/search.html",
+        form=SearchForm(request.args),
+        results=results,
+        too_long=len(query) > search.MAX_QUERY_CHARS,
+        popular=popular,
+        categories=content.categories(),
+        max_chars=search.MAX_QUERY_CHARS,
+    )

@@ -1,0 +1,357 @@
+"""Ranked search over the FAQ: built once per content index, queried in microseconds.
+
+Words are normalised (case, apostrophes, a few phrases such as "log in" → login),
+stemmed with Snowball (English), mapped through a small synonym table, and
+stripped of stop words, for the content and the query alike. A query word the
+content never uses is matched to the closest word it does use (small typos:
+"subdomian" → subdomain), or, for the word being typed, to words it begins.
+
+Scoring is BM25 over weighted fields (BM25F, simplified): a match in the title
+counts most, then the summary and the answer's old slugs, then the body.
+"""
+
+import html
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from markupsafe import Markup
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 20
+FIELD_WEIGHTS = {"title": 3.0, "summary": 2.0, "slugs": 1.5, "body": 1.0}
+K1, B = 1.2, 0.6
+SNIPPET_WORDS = 28
+FUZZY_PENALTY = 0.8
+PREFIX_PENALTY = 0.7
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOP_WORDS = frozenset("""
+a about above after again all am an and any are as at be been before being below between both
+but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just let me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will
+with would you your yours yourself yourselves ok please thanks hi hello still yet also really
+im ive id youre dont doesnt didnt isnt arent wasnt werent havent hasnt hadnt wont wouldnt
+shouldnt couldnt never need want tell know get got getting
+""".split())
+
+# Phrases first (on stems, before stop words go): ("log", "in") is a login.
+PHRASES = {
+    ("log", "in"): "login", ("log", "on"): "login", ("sign", "in"): "login",
+    ("sign", "on"): "login", ("e", "mail"): "email", ("sign", "up"): "join",
+    ("sub", "domain"): "subdomain", ("pass", "word"): "password",
+    ("didnt", "get"): "arrive", ("havent", "got"): "arrive", ("never", "got"): "arrive",
+    ("not", "get"): "arrive", ("never", "get"): "arrive", ("hasnt", "come"): "arrive",
+}
+# Words that mean the same here; the first of each group stands for the others.
+SYNONYM_GROUPS = (
+    "login signin logon log logging",
+    "invitation invite invitaion invitation",
+    "email mail inbox",
+    "spam junk",
+    "cant cannot unable",
+    "password pwd passwd",
+    "forget forgot forgotten",
+    "facebook fb",
+    "join register signup enrol enroll",
+    "decline reject refuse deny denied",
+    "arrive receive deliver",
+    "cost price fee charge free",
+    "subdomain workspace",
+    "address url",
+    "guideline rule",
+    "team colleague coworker teammate",
+    "data privacy gdpr",
+    "anonymise redact anonymize anonymous",
+)
+# Contractions whose apostrophe is simply dropped ("didn't" -> didnt); any other
+# apostrophe ends the word ("where's" -> where, "account's" -> account).
+_KEEP_APOSTROPHE = re.compile(r"n't$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what a results list, the API and a suggestion need."""
+
+    slug: str
+    title: str
+    url: str
+    summary: str
+    category: str
+    score: float
+    snippet: Markup  # HTML: escaped text with the matched words in <mark>
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str  # the query as searched (trimmed, capped)
+    hits: tuple
+    corrections: tuple  # (typed, understood as) pairs, for "Showing results for ..."
+    usable: bool  # False when the query had no searchable words at all
+
+
+@dataclass
+class _Doc:
+    slug: str
+    page: object
+    fields: dict  # field -> {term: count}
+    lengths: dict  # field -> number of terms
+    text: str  # the body text, whitespace collapsed, for snippets
+    spans: list  # [(start, end, term)] of the searchable words of `text`
+
+
+_local = threading.local()  # Snowball stemmers keep state: one per thread
+
+
+@lru_cache(maxsize=50000)
+def _raw_stem(word):
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+_synonyms = {}
+
+
+def _stem(word):
+    """The canonical term of a bare word: its stem, through the synonym groups."""
+    if not _synonyms:
+        for group in SYNONYM_GROUPS:
+            first, *others = group.split()
+            for other in others:
+                _synonyms[_raw_stem(other)] = _raw_stem(first)
+    stem = _raw_stem(word)
+    return _synonyms.get(stem, stem)
+
+
+def _bare(word):
+    if "'" not in word:
+        return word
+    if _KEEP_APOSTROPHE.search(word):
+        return word.replace("'", "")
+    return word.split("'", 1)[0]
+
+
+def _words(text):
+    """[(start, end, surface word)] of lowercase words, apostrophes normalised."""
+    text = text.lower().translate(APOSTROPHES)
+    return [(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+
+
+def analyse(text):
+    """[(start, end, surface, term or None)]: the searchable term of each word of text.
+
+    Stop words (and words only part of a phrase) get None.
+    """
+    words = _words(text)
+    stems = [_raw_stem(_bare(w)) for _s, _e, w in words]
+    result, i = [], 0
+    while i < len(words):
+        start, end, surface = words[i]
+        if i + 1 < len(words) and (stems[i], stems[i + 1]) in PHRASES:
+            term = _stem(PHRASES[(stems[i], stems[i + 1])])
+            result.append((start, words[i + 1][1], surface, term))
+            i += 2
+            continue
+        bare = _bare(surface)
+        term = None if bare in STOP_WORDS else _stem(bare)
+        result.append((start, end, surface, term))
+        i += 1
+    return result
+
+
+def _terms(text):
+    return [term for *_rest, term in analyse(text) if term]
+
+
+def _counts(terms):
+    counts = {}
+    for term in terms:
+        counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+class SearchIndex:
+    """The FAQ's terms, counted per field, with the vocabulary for typo matching."""
+
+    def __init__(self, content_index):
+        self.content = content_index
+        self.docs = []
+        for page in content_index.faq.values():
+            slugs = " ".join((page.slug, *page.aliases)).replace("-", " ")
+            body = " ".join(page.text.split())
+            fields = {
+                "title": _terms(page.title),
+                "summary": _terms(page.summary),
+                "slugs": _terms(slugs),
+                "body": _terms(page.text),
+            }
+            self.docs.append(_Doc(
+                slug=page.slug,
+                page=page,
+                fields={name: _counts(terms) for name, terms in fields.items()},
+                lengths={name: len(terms) for name, terms in fields.items()},
+                text=body,
+                spans=[(s, e, t) for s, e, _w, t in analyse(body) if t],
+            ))
+        count = max(len(self.docs), 1)
+        self.average = {
+            name: (sum(d.lengths[name] for d in self.docs) / count) or 1.0
+            for name in FIELD_WEIGHTS
+        }
+        frequency = {}
+        for doc in self.docs:
+            for term in set().union(*(doc.fields[name] for name in FIELD_WEIGHTS)):
+                frequency[term] = frequency.get(term, 0) + 1
+        self.idf = {
+            term: math.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in frequency.items()
+        }
+        # Surface words of the content -> their term, for typos and prefixes.
+        self.surface = {}
+        for doc in self.docs:
+            for text in (doc.page.title, doc.page.summary, doc.page.text):
+                for _s, _e, word, term in analyse(text):
+                    if term and len(word) >= 3:
+                        self.surface.setdefault(_bare(word), term)
+        self.vocabulary = sorted(self.surface)
+
+    def understand(self, query, complete_last=False):
+        """[(term, weight)] of a query, and the corrections made for unknown words."""
+        terms, corrections = [], []
+        analysed = [item for item in analyse(query) if item[3]][:MAX_QUERY_TERMS]
+        for position, (_s, _e, surface, term) in enumerate(analysed):
+            if term in self.idf:
+                terms.append((term, 1.0))
+                continue
+            word = _bare(surface)
+            is_last = position == len(analysed) - 1
+            if complete_last and is_last and len(word) >= 3:
+                completions = {self.surface[w] for w in self.vocabulary if w.startswith(word)}
+                if completions:
+                    terms += [(t, PREFIX_PENALTY) for t in sorted(completions)[:5]]
+                    continue
+            fixed = self._closest_word(word)
+            if fixed:
+                terms.append((self.surface[fixed], FUZZY_PENALTY))
+                corrections.append((surface, fixed))
+        return terms, corrections
+
+    def _closest_word(self, word):
+        if len(word) < 4 or word.isdigit():
+            return None
+        allowed = 1 if len(word) <= 6 else 2
+        match = process.extractOne(
+            word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed
+        )
+        return match[0] if match else None
+
+    def score(self, doc, terms):
+        total = 0.0
+        for term, weight in terms:
+            weighted = 0.0
+            for name, field_weight in FIELD_WEIGHTS.items():
+                count = doc.fields[name].get(term)
+                if count:
+                    norm = 1 - B + B * doc.lengths[name] / self.average[name]
+                    weighted += field_weight * count / norm
+            if weighted:
+                total += weight * self.idf[term] * weighted / (K1 + weighted)
+        return total
+
+    def search(self, query, limit=10, exclude=(), complete_last=False):
+        """Results for a query: best first, at most `limit`, never raising on junk."""
+        query = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        terms, corrections = self.understand(query, complete_last)
+        if not terms:
+            return Results(query, (), tuple(corrections), usable=bool(_terms(query)))
+        wanted = {term for term, _w in terms}
+        scored = []
+        for doc in self.docs:
+            if doc.slug in exclude:
+                continue
+            score = self.score(doc, terms)
+            if score > 0:
+                scored.append((score, doc))
+        scored.sort(key=lambda item: (-item[0], item[1].page.order, item[1].slug))
+        hits = tuple(
+            Hit(
+                slug=doc.slug,
+                title=doc.page.title,
+                url=f"/faq/{doc.slug}",
+                summary=doc.page.summary,
+                category=doc.page.category,
+                score=round(score, 4),
+                snippet=snippet(doc.text, doc.spans, wanted),
+            )
+            for score, doc in scored[:limit]
+        )
+        return Results(query, hits, tuple(corrections), usable=True)
+
+
+def snippet(text, spans, wanted, size=SNIPPET_WORDS):
+    """About `size` words of text around the most matches, matches in <mark>, escaped.
+
+    `text` has its whitespace collapsed already and `spans` are its words, both
+    computed once when the index is built; this only picks a window and escapes.
+    """
+    matches = [i for i, (_s, _e, term) in enumerate(spans) if term in wanted]
+    if not matches:
+        cut = spans[size - 1][1] if len(spans) > size else len(text)
+        return Markup(html.escape(text[:cut]) + (" …" if cut < len(text) else ""))
+    # Slide a window of `size` words over the matches; keep the one with most distinct terms.
+    best_start, best_seen, low = matches[0], 0, 0
+    for high in range(len(matches)):
+        while matches[high] - matches[low] >= size:
+            low += 1
+        seen = len({spans[i][2] for i in matches[low:high + 1]})
+        if seen > best_seen:
+            best_start, best_seen = matches[low], seen
+    first = max(0, best_start - 4)
+    if spans[first][0] < 60:  # so close to the start that cutting would only lose context
+        first = 0
+    last = min(len(spans), first + size) - 1
+    start = 0 if first == 0 else spans[first][0]
+    end = len(text) if last == len(spans) - 1 else spans[last][1]
+    parts = ["… " if start > 0 else ""]
+    cursor = start
+    for s, e, term in spans[first:last + 1]:
+        if term in wanted:
+            parts += [html.escape(text[cursor:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
+            cursor = e
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append(" …")
+    return Markup("".join(parts))
+
+
+_cache = (None, None)  # (content index, its search index), replaced in one assignment
+
+
+def search_index(content_index):
+    """The search index of a content index, built on first use and kept with it.
+
+    A reload of content (development) makes a new content index, hence a new
+    search index; the previous one is dropped.
+    """
+    global _cache
+    content, built = _cache
+    if content is not content_index:
+        built = SearchIndex(content_index)
+        _cache = (content_index, built)
+    return built
+
+
+def search(content_index, query, **options):
+    """Search the FAQ of content_index; see SearchIndex.search."""
+    return search_index(content_index).search(query, **options)
