@@ -6,10 +6,14 @@ from flask import current_app
 def register_blueprints(app):
     from blueprints.devmail import bp as devmail_bp
     from blueprints.errors import bp as errors_bp
+    from blueprints.invite import bp as invite_bp
+    from blueprints.join import bp as join_bp
     from blueprints.main import bp as main_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(join_bp)
+    app.register_blueprint(invite_bp)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
         app.register_blueprint(devmail_bp, url_prefix="/dev")
     app.context_processor(_brand)

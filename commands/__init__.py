@@ -6,3 +6,7 @@ def register_commands(app):
 
     for group in (database.group, accounts.group, staff.group, outbox.group, demo.group):
         app.cli.add_command(group)
+
+    from commands import facebook
+
+    app.cli.add_command(facebook.group)

@@ -48,10 +48,23 @@ def account_by_subdomain(session, subdomain):
     return session.scalar(select(Account).where(Account.subdomain == subdomain.lower()))
 
 
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+        "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.com", "zoho.com",
+    }
+)
+
+
+def _escape_like(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def review_hints(session, request):
     """What staff should know about a request the automatic check could not match.
 
-    - the typed subdomain matches an account (and whether it is paying);
+    - the typed subdomain matches an account (and whether it is paying), or none;
     - the email's domain matches the domain of users of a paying account.
     """
     hints = []
@@ -67,13 +80,24 @@ def review_hints(session, request):
                 f"({typed.status.replace('_', ' ')}).",
             }
         )
+    elif request.subdomain:
+        hints.append(
+            {
+                "kind": "subdomain_unknown",
+                "account": None,
+                "paying": False,
+                "text": f"No account has the subdomain “{request.subdomain}” "
+                "(a typo, or an old or custom address?).",
+            }
+        )
     domain = request.email_normalized.rpartition("@")[2]
-    if domain:
+    # A shared mailbox provider says nothing about which account someone works for.
+    if domain and domain not in FREE_MAIL_DOMAINS:
         rows = session.execute(
             select(Account, func.count(AccountUser.id))
             .join(AccountUser)
             .where(
-                AccountUser.email_normalized.like(f"%@{domain}"),
+                AccountUser.email_normalized.like(f"%@{_escape_like(domain)}", escape="\\"),
                 Account.status.in_(list(paying)),
             )
             .group_by(Account.id)

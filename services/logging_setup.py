@@ -11,7 +11,8 @@ from flask import g, request
 
 EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 # Paths whose last part is a secret: keep the route, drop the secret.
-SECRET_PATH_RE = re.compile(r"^/(invite|status|report|invite/opt-out)/[^/]+")
+# Longest alternatives first: /invite/opt-out/<token> must not match as /invite/<x>.
+SECRET_PATH_RE = re.compile(r"^/(invite/opt-out|join/sent|invite|status|report)/[^/]+")
 
 log = logging.getLogger("lobby.request")
 
