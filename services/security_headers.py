@@ -1,5 +1,7 @@
 """Security headers on every response, and proxy awareness when told to trust one."""
 
+from urllib.parse import urlsplit
+
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -16,6 +18,19 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+def csp_allowing_form_target(url):
+    """The CSP with one more origin a form may post to (or be redirected to).
+
+    Browsers apply form-action to the redirect after a POST too, so a form whose
+    answer redirects to another site needs that site's origin listed.
+    """
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=(), browsing-topics=()"

@@ -84,6 +84,15 @@ def test_get_shows_the_name_never_the_email_and_never_accepts(app, client, invit
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
+@pytest.mark.app_config(COMMUNITY_URL="https://community.example-app.com/welcome?x=1")
+def test_the_page_may_send_its_form_on_to_the_community(client, invited):
+    # Browsers apply form-action to the redirect that answers the POST.
+    _request_id, token = invited
+    csp = client.get(f"/invite/{token}").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://community.example-app.com;" in csp
+    assert "script-src 'self';" in csp
+
+
 def test_pressing_the_button_joins_and_sends_the_person_on(app, client, invited, get_row, outbox):
     request_id, token = invited
     response = press_join(client, token)

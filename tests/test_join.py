@@ -1,5 +1,6 @@
 """/join: the automatic check, the confirmation page, double submissions, nothing half-written."""
 
+import logging
 import re
 import secrets
 import threading
@@ -13,7 +14,7 @@ from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, RequestS
 from services import confirmations, screening
 from services.dates import long_date
 from services.screening import submit_request
-from tests.conftest import app_session, free_port
+from tests.conftest import app_session, csrf_token_from, free_port
 
 ANA = "ana@myshop.example"
 SENT_RE = re.compile(r"/join/sent/[^/?#]+$")
@@ -182,8 +183,6 @@ def test_another_browser_does_not_see_the_reference_of_someone_elses_request(
     join(post_form)
     stranger = app.test_client()
     html = stranger.get("/join").get_data(as_text=True)
-    from tests.conftest import csrf_token_from
-
     response = stranger.post(
         "/join",
         data={"csrf_token": csrf_token_from(html), "name": "Eve", "email": ANA, "agree": "y"},
@@ -242,8 +241,6 @@ def test_an_old_confirmation_link_explains_itself(app, client, post_form, monkey
 def test_the_confirmation_token_never_reaches_the_log(app, client, post_form, caplog):
     location = join(post_form).headers["Location"]
     token = location.rsplit("/", 1)[1]
-    import logging
-
     logger = logging.getLogger("lobby.request")
     logger.addHandler(caplog.handler)
     try:

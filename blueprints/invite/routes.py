@@ -7,6 +7,7 @@ from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
 from services.dates import long_date
 from services.invitations import accept_invitation, find_invitation
+from services.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
 STATUS = {"accepted": 200, "used": 200, "expired": 410, "revoked": 410, "unknown": 404}
@@ -19,6 +20,9 @@ def keep_the_token_private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
+    # The button's POST is answered with a redirect to the community.
+    community = current_app.config["COMMUNITY_URL"]
+    response.headers["Content-Security-Policy"] = csp_allowing_form_target(community)
     return response
 
 
