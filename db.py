@@ -28,6 +28,7 @@ def make_engine(url):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
@@ -38,6 +39,19 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_before_savepoint(connection, _name):
+    """Open the transaction a SAVEPOINT belongs in, which pysqlite forgets to do.
+
+    pysqlite only begins a transaction before INSERT/UPDATE/DELETE. A SAVEPOINT
+    issued first opens a transaction of its own, and releasing it COMMITS: the
+    row inserted in `begin_nested()` would survive a later rollback of the
+    request (a request saved without its emails, or the other way round).
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def get_engine(app=None):

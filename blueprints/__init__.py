@@ -17,6 +17,8 @@ BLUEPRINTS = [
     ("faq", None),
     ("api", None),
     ("contact", None),
+    ("join", None),
+    ("invite", None),
 ]
 
 

@@ -13,6 +13,7 @@ GROUPS = [
     "invitations",
     "review",
     "data",
+    "facebook",
 ]
 
 

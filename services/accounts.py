@@ -50,6 +50,16 @@ def account_by_subdomain(session, subdomain):
     return session.scalar(select(Account).where(Account.subdomain == subdomain.lower()))
 
 
+# A shared mailbox provider says nothing about which account someone works for.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
+        "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.com", "zoho.com",
+    }
+)
+
+
 def review_hints(session, request):
     """What staff should know about a request the automatic check could not match.
 
@@ -87,7 +97,7 @@ def review_hints_for(session, requests, per_domain=5):
             a.subdomain: a
             for a in session.scalars(select(Account).where(Account.subdomain.in_(subdomains)))
         }
-    domains = {r.email_normalized.rpartition("@")[2] for r in requests} - {""}
+    domains = {r.email_normalized.rpartition("@")[2] for r in requests} - {""} - FREE_MAIL_DOMAINS
     by_domain = {}
     if domains:
         domain = email_domain(AccountUser.email_normalized)
@@ -112,6 +122,16 @@ def review_hints_for(session, requests, per_domain=5):
                     "paying": account.status in paying,
                     "text": f"The subdomain “{account.subdomain}” belongs to {account.name} "
                     f"({account.status.replace('_', ' ')}).",
+                }
+            )
+        elif request.subdomain:
+            found.append(
+                {
+                    "kind": "subdomain_unknown",
+                    "account": None,
+                    "paying": False,
+                    "text": f"No account has the subdomain “{request.subdomain}” "
+                    "(a typo, or an old or custom address?).",
                 }
             )
         user_domain = request.email_normalized.rpartition("@")[2]

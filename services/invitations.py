@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import Invitation, RequestState
 from services import emails
@@ -100,14 +100,27 @@ def accept_invitation(session, token, now=None):
 
     Mail scanners open links and may submit forms, so a second acceptance of a
     live invitation returns "accepted" (the owner is still sent on) rather than
-    an error, and nothing is recorded twice.
+    an error, and nothing is recorded twice. The acceptance is a conditional
+    UPDATE, so two requests racing (a scanner and its owner) join only once.
     """
     now = now or utcnow()
     lookup = find_invitation(session, token, now)
     if lookup.outcome != "ok":
         return lookup
     invitation = lookup.invitation
-    invitation.accepted_at = now
+    won = session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(invitation)
+    if not won:
+        return find_invitation(session, token, now)
     request = invitation.request
     request.state = RequestState.JOINED
     record_event(session, request, "joined", REQUESTER)

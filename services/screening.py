@@ -44,7 +44,14 @@ def latest_request_for(session, email):
 
 
 def submit_request(
-    session, *, name, email, subdomain=None, source=RequestSource.WEB, facebook_name=None
+    session,
+    *,
+    name,
+    email,
+    subdomain=None,
+    source=RequestSource.WEB,
+    facebook_name=None,
+    actor=REQUESTER,
 ):
     """Create a request and screen it, or return the open one this address has.
 
@@ -59,8 +66,8 @@ def submit_request(
         name=name.strip(),
         email=email.strip(),
         email_normalized=normalize_email(email),
-        subdomain=(subdomain or None),
-        facebook_name=facebook_name or None,
+        subdomain=(subdomain or "").strip().lower() or None,
+        facebook_name=(facebook_name or "").strip() or None,
         source=source,
         state=RequestState.SUBMITTED,
     )
@@ -78,7 +85,7 @@ def submit_request(
             # Otherwise the reference collided: draw another one.
     else:
         raise RuntimeError("could not allocate a unique reference")
-    record_event(session, request, "submitted", REQUESTER, source=source)
+    record_event(session, request, "submitted", actor, source=source)
     screen_request(session, request)
     return SubmitResult(request, created=True)
 

@@ -8,6 +8,8 @@
 - Pages whose path carries a secret, and the staff console, are never cached.
 """
 
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -32,6 +34,19 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=(), browsing-topics=()"
 )
+
+
+def csp_allowing_form_target(url):
+    """The CSP with one more origin a form may post to (or be redirected to).
+
+    Browsers apply form-action to the redirect after a POST too, so a form whose
+    answer redirects to another site needs that site's origin listed.
+    """
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
 HSTS = "max-age=31536000; includeSubDomains"
 PRIVATE_PREFIXES = ("/staff",)
 

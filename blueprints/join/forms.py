@@ -1,0 +1,77 @@
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from services.subdomains import problem_message, subdomain_from_text
+
+
+def _name_field():
+    return StringField(
+        "Your name",
+        validators=[
+            InputRequired("Enter your name"),
+            Length(max=200, message="Your name must be 200 characters or fewer"),
+        ],
+    )
+
+
+def _email_field():
+    return StringField(
+        "Email address",
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=254, message="An email address is at most 254 characters"),
+            Email(
+                "Enter an email address like name@example.com", check_deliverability=False
+            ),
+        ],
+    )
+
+
+def _subdomain_field():
+    return StringField(
+        "Your account's subdomain",
+        validators=[Optional(), Length(max=2000, message="That is too long to be an address")],
+    )
+
+
+def _agree_field():
+    return BooleanField(
+        "I agree to follow the community guidelines",
+        validators=[InputRequired("Tick the box to agree to the community guidelines")],
+    )
+
+
+class _SubdomainCheck:
+    """Reads the subdomain out of whatever was pasted; .parsed_subdomain holds it."""
+
+    parsed_subdomain = None
+
+    def validate_subdomain(self, field):
+        domain = current_app.config["ACCOUNT_DOMAIN"]
+        result = subdomain_from_text(field.data, domain)
+        if not result.found:
+            raise ValidationError(problem_message(result, domain))
+        self.parsed_subdomain = result.subdomain
+
+
+class JoinForm(_SubdomainCheck, FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    subdomain = _subdomain_field()
+    agree = _agree_field()
+
+
+class FacebookForm(_SubdomainCheck, FlaskForm):
+    name = _name_field()
+    email = _email_field()
+    facebook_name = StringField(
+        "Your name on Facebook",
+        validators=[
+            InputRequired("Enter the name you used in the Facebook group"),
+            Length(max=200, message="Your Facebook name must be 200 characters or fewer"),
+        ],
+    )
+    subdomain = _subdomain_field()
+    agree = _agree_field()

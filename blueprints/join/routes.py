@@ -1,0 +1,71 @@
+"""Asking to join: /join, the confirmation page, and /facebook."""
+
+from flask import abort, redirect, render_template, session, url_for
+
+import db
+from blueprints.join import bp
+from blueprints.join.forms import FacebookForm, JoinForm
+from models import RequestSource
+from services.confirmations import confirmation_token, read_confirmation
+from services.rate_limits import limit_email_form
+from services.screening import submit_request
+from services.tokens import ExpiredLink, InvalidLink
+
+# The requests this browser created: only they show their reference on the
+# confirmation page, so typing someone else's address does not reveal theirs.
+_OWN_REQUESTS = "join_requests"
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limit_email_form
+def ask():
+    form = JoinForm()
+    if form.validate_on_submit():
+        result = submit_request(
+            db.get_session(),
+            name=form.name.data,
+            email=form.email.data,
+            subdomain=form.parsed_subdomain,
+            source=RequestSource.WEB,
+        )
+        return _to_confirmation(result)
+    return render_template("join/ask.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/facebook", methods=["GET", "POST"])
+@limit_email_form
+def facebook():
+    form = FacebookForm()
+    if form.validate_on_submit():
+        result = submit_request(
+            db.get_session(),
+            name=form.name.data,
+            email=form.email.data,
+            subdomain=form.parsed_subdomain,
+            source=RequestSource.FACEBOOK,
+            facebook_name=form.facebook_name.data,
+        )
+        return _to_confirmation(result)
+    return render_template("join/facebook.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/join/sent/<token>")
+def sent(token):
+    try:
+        confirmation = read_confirmation(db.get_session(), token)
+    except ExpiredLink:
+        return render_template("join/sent_expired.html"), 410
+    except InvalidLink:
+        abort(404)
+    own = confirmation.request.id in session.get(_OWN_REQUESTS, [])
+    response = render_template("join/sent.html", c=confirmation, show_reference=own)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+def _to_confirmation(result):
+    request = result.request
+    if result.created:
+        # Keep the last few, so the cookie stays small.
+        session[_OWN_REQUESTS] = (session.get(_OWN_REQUESTS, []) + [request.id])[-5:]
+    token = confirmation_token(request, result.created)
+    return redirect(url_for("join.sent", token=token), 303)

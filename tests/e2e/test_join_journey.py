@@ -1,0 +1,136 @@
+"""The whole journey in a real browser: ask to join, open the email, press the button, join."""
+
+import email
+import re
+from datetime import timedelta
+from email import policy
+
+import pytest
+from sqlalchemy import select
+
+from models import Invitation, MembershipRequest, RequestState
+from services.clock import utcnow
+from services.invitations import issue_invitation
+from tests.conftest import app_session
+from tests.e2e.conftest import assert_accessible_at_all_widths
+
+ANA = "ana@myshop.example"
+LINK_RE = re.compile(r"(http://127\.0\.0\.1:\d+/invite/[A-Za-z0-9_-]+)\s")
+
+
+COMMUNITY_PAGE = (
+    '<!doctype html><html lang="en"><head><title>Community</title>'
+    '<link rel="icon" href="data:,"></head><body><h1>Welcome to the community</h1></body></html>'
+)
+
+
+@pytest.fixture
+def community(app, page):
+    """COMMUNITY_URL answered by the browser itself, so landing there can be seen."""
+    url = "https://community.lobby-e2e.test/"
+    app.config["COMMUNITY_URL"] = url
+    page.route(
+        "https://community.lobby-e2e.test/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=COMMUNITY_PAGE),
+    )
+    return url
+
+
+def fill_join_form(page):
+    page.goto("/join")
+    assert_accessible_at_all_widths(page, "/join")
+    page.get_by_label("Your name").fill("Ana Lima")
+    page.get_by_label("Email address").fill(ANA)
+    page.get_by_label("Your account's subdomain").fill("https://MyShop.example-app.com/admin")
+    page.get_by_label("I agree to follow the community guidelines").check()
+    page.get_by_role("button", name="Send my request").click()
+    page.wait_for_url(re.compile(r"/join/sent/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Thanks, we've got your request"
+    assert page.get_by_text("Your invitation is on its way").is_visible()
+    assert_accessible_at_all_widths(page, "confirmation")
+
+
+def accept_in_browser(page, link, community, app):
+    page.goto(link)
+    assert page.get_by_text("Hi Ana Lima").is_visible()
+    assert ANA not in page.content()
+    assert_accessible_at_all_widths(page, "invitation")
+    page.get_by_role("button", name="Join the community").click()
+    page.wait_for_url(community)
+    assert page.get_by_role("heading", name="Welcome to the community").is_visible()
+    with app_session(app) as session:
+        [request] = session.scalars(select(MembershipRequest)).all()
+        assert request.state == RequestState.JOINED
+        assert [e.kind for e in request.events if e.kind == "joined"] == ["joined"]
+    # Opened again before it expires (a scanner got there first): still on its way in.
+    page.goto(link)
+    assert page.get_by_text("This invitation was accepted on").is_visible()
+    assert_accessible_at_all_widths(page, "accepted invitation")
+    page.get_by_role("link", name=re.compile("Continue to")).click()
+    page.wait_for_url(community)
+
+
+def test_join_from_the_outbox(page, app, make_account, outbox, community):
+    make_account("myshop", "active", [ANA])
+    fill_join_form(page)
+    [invitation] = outbox(kind="invitation")
+    link = LINK_RE.search(invitation.body_text)[1]
+    accept_in_browser(page, link, community, app)
+    assert page.console_errors == []
+
+
+# The outbox worker delivers here: werkzeug's development server does not always
+# call the response's close hook (which after_response delivery relies on) when
+# the browser keeps the connection open, so waiting for it made this test flaky.
+@pytest.mark.app_config(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", OUTBOX_DELIVERY="worker")
+def test_join_from_a_real_smtp_server(page, app, make_account, smtp_server, community, runner):
+    app.config["MAIL_PORT"] = smtp_server.port
+    make_account("myshop", "active", [ANA])
+    fill_join_form(page)
+    result = runner.invoke(args=["outbox", "send"])
+    assert "Sent 1, failed 0." in result.output
+    [envelope] = smtp_server.messages
+    assert envelope.rcpt_tos == [ANA]
+    message = email.message_from_bytes(envelope.content, policy=policy.default)
+    assert message["Subject"] == "Your invitation to Example App Community"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = LINK_RE.search(text)[1]
+    accept_in_browser(page, link, community, app)
+    assert page.console_errors == []
+
+
+def test_the_other_pages_are_accessible(page, app, make_account, make_request, outbox):
+    page.goto("/join")
+    page.get_by_role("button", name="Send my request").click()
+    assert page.get_by_role("heading", name="There are 3 problems").is_visible()
+    assert_accessible_at_all_widths(page, "/join with errors")
+
+    page.goto("/facebook")
+    assert_accessible_at_all_widths(page, "/facebook")
+    page.get_by_label("Your name", exact=True).fill("Ben Ode")
+    page.get_by_label("Email address").fill("ben@elsewhere.example")
+    page.get_by_label("Your name on Facebook").fill("Benny O")
+    page.get_by_label("I agree to follow the community guidelines").check()
+    page.get_by_role("button", name="Ask for my invitation").click()
+    page.wait_for_url(re.compile(r"/join/sent/"))
+    assert page.get_by_text("A person will look at your request").is_visible()
+    assert_accessible_at_all_widths(page, "in-review confirmation")
+
+    page.goto("/invite/not-a-real-token")
+    assert_accessible_at_all_widths(page, "unknown invitation")
+
+    make_account("myshop", "active", [ANA])
+    request_id = make_request(name="Ana Lima", email=ANA)
+    token = re.search(r"/invite/([A-Za-z0-9_-]+)\s", outbox(kind="invitation")[0].body_text)[1]
+    with app_session(app) as session:
+        invitation = session.scalar(select(Invitation).where(Invitation.request_id == request_id))
+        invitation.expires_at = utcnow() - timedelta(minutes=1)
+    page.goto(f"/invite/{token}")
+    assert page.get_by_role("heading", name="This invitation has expired").is_visible()
+    assert_accessible_at_all_widths(page, "expired invitation")
+
+    with app_session(app) as session:
+        issue_invitation(session, session.get(MembershipRequest, request_id))
+    page.goto(f"/invite/{token}")
+    assert page.get_by_role("heading", name="This invitation was replaced").is_visible()
+    assert_accessible_at_all_widths(page, "replaced invitation")

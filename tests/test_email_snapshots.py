@@ -1,0 +1,95 @@
+"""The words people read: each email's text compared with tests/snapshots/<name>.txt.
+
+Tokens, references and dates are masked first, so only a change of wording (or
+of a link's path) shows up. After an intended change, run
+`UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_email_snapshots.py`
+and review the diff of tests/snapshots/ like any other change.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from models import MembershipRequest
+from services.invitations import accept_invitation
+from tests.conftest import app_session
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MASKS = [
+    (re.compile(r"/invite/opt-out/[A-Za-z0-9._-]+"), "/invite/opt-out/<token>"),
+    (re.compile(r"/invite/(?!opt-out/)[A-Za-z0-9_-]+"), "/invite/<token>"),
+    (re.compile(r"/status/[A-Za-z0-9._-]+"), "/status/<token>"),
+    (re.compile(r"\bLB-[A-Z0-9]{6}\b"), "LB-<reference>"),
+    (re.compile(rf"\b({DAYS}) \d{{1,2}} ({MONTHS})( \d{{4}})?"), "<date>"),
+]
+
+
+def masked(email):
+    text = (
+        f"Subject: {email.subject}\nTo: {email.to_addr}\nReply-To: {email.reply_to}\n\n"
+        f"{email.body_text}"
+    )
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def assert_snapshot(name, text):
+    path = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}: run with UPDATE_SNAPSHOTS=1 and review it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; see {path}"
+
+
+@pytest.fixture
+def emails(app, make_account, make_request, outbox):
+    """One of each email, made by the real flows."""
+    make_account("myshop", "active", ["ana@myshop.example"])
+    invited = make_request(name="Ana Lima", email="ana@myshop.example", subdomain="myshop")
+    make_request(name="Ben Ode", email="ben@elsewhere.example", subdomain="benshop")
+    make_request(
+        name="Fay Brook",
+        email="fay@myshop.example",
+        source="facebook",
+        facebook_name="Fay B.",
+    )
+    make_account("fayshop", "active", ["fay2@myshop.example"])
+    make_request(name="Fay Two", email="fay2@myshop.example", source="facebook")
+    token = re.search(r"/invite/([A-Za-z0-9_-]+)\s", outbox(kind="invitation")[0].body_text)[1]
+    with app_session(app) as session:
+        assert session.get(MembershipRequest, invited).state == "invited"
+        assert accept_invitation(session, token).outcome == "joined"
+    return {
+        "invitation": outbox(kind="invitation")[0],
+        "invitation_facebook": outbox(kind="invitation", to="fay2@myshop.example")[0],
+        "in_review": outbox(kind="in_review", to="ben@elsewhere.example")[0],
+        "staff_new_review": outbox(kind="staff_new_review")[0],
+        "staff_new_review_facebook": outbox(kind="staff_new_review")[1],
+        "welcome": outbox(kind="welcome")[0],
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "invitation",
+        "invitation_facebook",
+        "in_review",
+        "staff_new_review",
+        "staff_new_review_facebook",
+        "welcome",
+    ],
+)
+def test_email_text_matches_its_snapshot(emails, name):
+    assert_snapshot(name, masked(emails[name]))
+
+
+def test_every_email_has_a_text_and_an_html_part_and_replies_go_to_support(emails):
+    for email in emails.values():
+        assert email.body_text.strip() and "<p>" in email.body_html
+        assert email.reply_to == "support@example-app.com"

@@ -1,0 +1,333 @@
+"""/join: the automatic check, the confirmation page, double submissions, nothing half-written."""
+
+import logging
+import re
+import secrets
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, RequestState
+from services import confirmations, screening
+from services.dates import long_date
+from services.screening import submit_request
+from tests.conftest import app_session, csrf_token_from, free_port
+
+ANA = "ana@myshop.example"
+SENT_RE = re.compile(r"/join/sent/[^/?#]+$")
+
+
+def join(post_form, **fields):
+    data = {"name": "Ana Lima", "email": ANA, "subdomain": "", "agree": "y", **fields}
+    return post_form("/join", data)
+
+
+def only_request(app):
+    with app_session(app) as session:
+        [request] = session.scalars(select(MembershipRequest)).all()
+        return request
+
+
+def event_kinds(app, request_id):
+    with app_session(app) as session:
+        return list(
+            session.scalars(
+                select(Event.kind).where(Event.request_id == request_id).order_by(Event.id)
+            )
+        )
+
+
+def count(app, model):
+    with app_session(app) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_form_has_labelled_fields_and_links_the_guidelines(client):
+    html = client.get("/join").get_data(as_text=True)
+    for label in ("Your name", "Email address", "Your account&#39;s subdomain", "I agree"):
+        assert label in html
+    assert 'href="/guidelines"' in html
+    assert 'name="csrf_token"' in html
+
+
+def test_a_paying_account_user_is_invited(app, client, post_form, make_account, outbox):
+    make_account("myshop", "active", [ANA])
+    response = join(post_form)
+    assert response.status_code == 303
+    assert SENT_RE.search(response.headers["Location"])
+
+    request = only_request(app)
+    assert request.state == RequestState.INVITED
+    assert request.source == "web"
+    assert event_kinds(app, request.id) == ["submitted", "matched", "invited", "email_sent"]
+    [invitation] = outbox()
+    assert (invitation.kind, invitation.to_addr) == ("invitation", ANA)
+    assert invitation.reply_to == "support@example-app.com"
+    assert "/invite/" in invitation.body_text
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert request.reference in page
+    assert "Your invitation is on its way" in page
+    assert "spam" in page and "Promotions" in page
+
+
+@pytest.mark.parametrize(
+    "status, email, typed",
+    [
+        ("trial", ANA, ""),
+        ("cancelled", ANA, ""),
+        ("active", "someone@elsewhere.example", ""),  # an unknown address
+        ("active", "ben@myshop.example", "myshop"),  # typed subdomain, address not on it
+    ],
+    ids=["trial", "cancelled", "unknown-address", "typed-but-unmatched-subdomain"],
+)
+def test_anyone_else_goes_to_review(app, client, post_form, make_account, outbox, status, email, typed):
+    make_account("myshop", status, [ANA])
+    response = join(post_form, email=email, subdomain=typed)
+    assert response.status_code == 303
+
+    request = only_request(app)
+    assert request.state == RequestState.IN_REVIEW
+    assert request.due_on is not None
+    assert event_kinds(app, request.id) == ["submitted", "in_review", "email_sent", "email_sent"]
+    emails = {(e.kind, e.to_addr) for e in outbox()}
+    assert emails == {("in_review", email), ("staff_new_review", "team@example-app.com")}
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert f"by <strong>{long_date(request.due_on)}</strong>" in page
+    assert "A person will look at your request" in page
+
+
+def test_the_staff_email_carries_the_hints(app, post_form, make_account, outbox):
+    make_account("myshop", "active", [ANA, "cleo@myshop.example"])
+    join(post_form, email="ben@myshop.example", subdomain="https://MyShop.example-app.com/x")
+    [staff] = outbox(kind="staff_new_review")
+    assert "The subdomain “myshop” belongs to Myshop (active)." in staff.body_text
+    assert "2 user(s) of Myshop (myshop) have addresses at @myshop.example." in staff.body_text
+    assert "http://localhost/staff/requests/" in staff.body_text
+
+
+def test_a_subdomain_no_account_has_is_a_hint_too(app, post_form, outbox):
+    join(post_form, email="ben@gmail.com", subdomain="nosuchshop")
+    [staff] = outbox(kind="staff_new_review")
+    assert "No account has the subdomain “nosuchshop”" in staff.body_text
+    # A mailbox provider's domain is no hint.
+    assert "@gmail.com" not in staff.body_text.split("Hints:")[1].split("Review it")[0]
+
+
+def _freeze(monkeypatch, moment):
+    monkeypatch.setattr(screening, "utcnow", lambda: moment)
+
+
+@pytest.mark.parametrize(
+    "submitted_at, expected",
+    [
+        (datetime(2026, 11, 27, 15, 0, tzinfo=UTC), date(2026, 12, 1)),  # Friday -> Tuesday
+        (datetime(2026, 11, 28, 9, 0, tzinfo=UTC), date(2026, 12, 2)),  # Saturday -> Wednesday
+    ],
+)
+def test_the_due_date_skips_the_weekend(app, post_form, monkeypatch, outbox, submitted_at, expected):
+    _freeze(monkeypatch, submitted_at)
+    join(post_form, email="zoe@unknown.example")
+    assert only_request(app).due_on == expected
+    [email] = outbox(kind="in_review")
+    with app.app_context():
+        assert long_date(expected) in email.body_text
+
+
+@pytest.mark.app_config(HOLIDAYS="2026-11-30")
+def test_the_due_date_skips_a_configured_holiday(app, post_form, monkeypatch):
+    _freeze(monkeypatch, datetime(2026, 11, 27, 15, 0, tzinfo=UTC))  # Friday; Monday off
+    join(post_form, email="zoe@unknown.example")
+    assert only_request(app).due_on == date(2026, 12, 2)
+
+
+def test_matching_ignores_letter_case(app, post_form, make_account, outbox):
+    make_account("myshop", "active", ["Ana@MyShop.Example"])
+    join(post_form, email="aNA@myshop.EXAMPLE")
+    request = only_request(app)
+    assert request.state == RequestState.INVITED
+    assert request.email == "aNA@myshop.EXAMPLE"  # stored as given
+    assert [e.kind for e in outbox()] == ["invitation"]
+
+
+def test_a_pasted_account_address_is_stored_as_its_subdomain(app, post_form):
+    join(post_form, subdomain="https://www.MyShop.example-app.com/admin?tab=1")
+    assert only_request(app).subdomain == "myshop"
+
+
+def test_a_second_submission_shows_the_first_request(app, client, post_form, make_account, outbox):
+    make_account("myshop", "active", [ANA])
+    first = join(post_form)
+    second = join(post_form, email=ANA.upper(), name="Someone Else")
+    assert count(app, MembershipRequest) == 1
+    assert [e.kind for e in outbox()] == ["invitation"]
+    request = only_request(app)
+    assert request.name == "Ana Lima"
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "You've already asked to join" in page
+    assert "haven't made a new one or sent any more emails" in page
+    # Same browser: it may see its own reference.
+    assert request.reference in page
+    assert first.headers["Location"] != second.headers["Location"]
+
+
+def test_another_browser_does_not_see_the_reference_of_someone_elses_request(
+    app, make_account, post_form
+):
+    make_account("myshop", "active", [ANA])
+    join(post_form)
+    stranger = app.test_client()
+    html = stranger.get("/join").get_data(as_text=True)
+    response = stranger.post(
+        "/join",
+        data={"csrf_token": csrf_token_from(html), "name": "Eve", "email": ANA, "agree": "y"},
+    )
+    page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    assert only_request(app).reference not in page
+    assert "Your reference is in the email we sent you" in page
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"name": ""}, "Enter your name"),
+        ({"email": ""}, "Enter your email address"),
+        ({"email": "not-an-address"}, "Enter an email address like name@example.com"),
+        ({"agree": ""}, "Tick the box to agree to the community guidelines"),
+        ({"subdomain": "myshop.example-app.com.evil.com"}, "That address isn&#39;t on"),
+        ({"subdomain": "www.example-app.com"}, "That&#39;s the address of example-app.com"),
+        ({"subdomain": "my_shop"}, "only letters, numbers and hyphens"),
+    ],
+)
+def test_mistakes_are_shown_next_to_the_field_and_in_the_summary(
+    app, post_form, outbox, fields, message
+):
+    data = {"name": "Ana Lima", "email": ANA, "subdomain": "", "agree": "y", **fields}
+    data = {key: value for key, value in data.items() if not (key == "agree" and not value)}
+    response = post_form("/join", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count(message) == 2  # summary and field
+    assert 'class="error-summary"' in html
+    assert count(app, MembershipRequest) == 0
+    assert outbox() == []
+
+
+def test_emails_go_out_once_the_response_is_sent(app, post_form, make_account, outbox, tmp_path):
+    make_account("myshop", "active", [ANA])
+    join(post_form).close()
+    [email] = outbox()
+    assert email.status == OutboxStatus.SENT
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+
+
+def test_a_tampered_confirmation_link_is_not_found(client):
+    assert client.get("/join/sent/not-a-token").status_code == 404
+
+
+def test_an_old_confirmation_link_explains_itself(app, client, post_form, monkeypatch):
+    location = join(post_form).headers["Location"]
+    monkeypatch.setattr(confirmations, "MAX_AGE", -1)
+    response = client.get(location)
+    assert response.status_code == 410
+    assert "This page has expired" in response.get_data(as_text=True)
+
+
+def test_the_confirmation_token_never_reaches_the_log(app, client, post_form, caplog):
+    location = join(post_form).headers["Location"]
+    token = location.rsplit("/", 1)[1]
+    logger = logging.getLogger("lobby.request")
+    logger.addHandler(caplog.handler)
+    try:
+        client.get(location)
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "/join/sent/[secret]" in caplog.text
+    assert token not in caplog.text
+
+
+@pytest.mark.app_config(
+    RATELIMIT_ENABLED=True,
+    RATELIMIT_EMAIL_FORMS="2 per minute",
+    RATELIMIT_KEY_PREFIX=f"lobby-join-test-{secrets.token_hex(4)}",
+)
+def test_the_form_is_rate_limited_per_client(post_form):
+    statuses = [join(post_form, email=f"p{i}@unknown.example").status_code for i in range(3)]
+    assert statuses == [303, 303, 429]
+
+
+def test_a_failed_send_keeps_the_request_and_its_email(app, post_form, make_account, outbox):
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    make_account("myshop", "active", [ANA])
+    response = join(post_form)
+    assert response.status_code == 303
+    response.close()  # the server closes the response; delivery runs then
+    assert only_request(app).state == RequestState.INVITED
+    [email] = outbox()
+    assert email.kind == "invitation"
+    assert email.status == OutboxStatus.FAILED and email.attempts == 1
+
+
+def test_a_failed_insert_queues_no_email(app, post_form, monkeypatch, outbox, tmp_path):
+    def broken_hints(session, request):
+        # By now the requester's in-review email is in the outbox, in this transaction.
+        raise OperationalError("INSERT INTO ...", {}, Exception("disk full"))
+
+    monkeypatch.setattr(screening, "review_hints", broken_hints)
+    response = join(post_form, email="zoe@unknown.example")
+    assert response.status_code == 503
+    assert count(app, MembershipRequest) == 0
+    assert count(app, Event) == 0
+    assert outbox() == []
+    assert not (tmp_path / "mail").exists()
+
+
+@pytest.mark.postgres
+def test_two_simultaneous_submissions_make_one_request(app, make_account, monkeypatch, outbox):
+    make_account("myshop", "active", [ANA])
+    barrier = threading.Barrier(2, timeout=15)
+    real_lookup = screening.open_request_for
+    checked = threading.local()
+
+    def lookup_then_wait(session, email):
+        found = real_lookup(session, email)
+        if not getattr(checked, "once", False):
+            checked.once = True
+            barrier.wait()  # both have seen "no open request" before either inserts
+        return found
+
+    monkeypatch.setattr(screening, "open_request_for", lookup_then_wait)
+    results, errors = [], []
+
+    def submit(email):
+        try:
+            with app_session(app) as session:
+                result = submit_request(session, name="Ana Lima", email=email)
+                results.append((result.request.id, result.created))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(e,)) for e in (ANA, ANA.upper())]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sorted(created for _id, created in results) == [False, True]
+    assert len({request_id for request_id, _created in results}) == 1
+    assert count(app, MembershipRequest) == 1
+    assert [e.kind for e in outbox()] == ["invitation"]
+
+
+def test_outbox_rows_and_requests_are_linked(app, post_form, make_account):
+    make_account("myshop", "active", [ANA])
+    join(post_form)
+    request = only_request(app)
+    with app_session(app) as session:
+        [email] = session.scalars(select(OutboxEmail)).all()
+        assert email.request_id == request.id
