@@ -12,11 +12,10 @@ def new_reference():
 
 
 def normalize_reference(text):
-    """Accept what people type: lower case, spaces, a missing prefix, O for 0."""
+    """Accept what people type: lower case, spaces, dashes, a missing prefix."""
     cleaned = "".join((text or "").upper().split()).replace("–", "-")
     if cleaned.startswith(PREFIX):
         cleaned = cleaned[len(PREFIX):]
     elif cleaned.startswith("LB"):
         cleaned = cleaned[2:]
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
     return PREFIX + cleaned

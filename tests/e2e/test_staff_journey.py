@@ -93,6 +93,7 @@ def test_every_console_page_is_accessible(page, make_staff, make_account, use_se
         "/staff/outbox",
         "/staff/answers",
         "/staff/reports",
+        "/staff/invitations",
     ):
         assert page.goto(path).status == 200
         assert_accessible_at_all_widths(page, path)
