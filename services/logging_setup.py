@@ -58,6 +58,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(masked, default=str)
 
 
+class DevServerLogFilter(logging.Filter):
+    """Werkzeug's development server logs each request line itself; mask it like ours.
+
+    Its lines carry the full path and query string, which may hold a token.
+    """
+
+    REQUEST_LINE_RE = re.compile(r'"([A-Z]+) (\S+) (HTTP/[0-9.]+)"')
+
+    def filter(self, record):
+        message = record.getMessage()
+        message = self.REQUEST_LINE_RE.sub(
+            lambda m: f'"{m.group(1)} {mask_path(m.group(2).split("?", 1)[0])} {m.group(3)}"',
+            message,
+        )
+        record.msg, record.args = mask_emails(message), ()
+        return True
+
+
 def make_handler(log_format):
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
@@ -74,6 +92,9 @@ def init_app(app):
         logger.handlers[:] = [handler]
         logger.setLevel(logging.INFO)
         logger.propagate = False
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DevServerLogFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(DevServerLogFilter())
     app.before_request(_start_timer)
     app.after_request(_log_request)
 

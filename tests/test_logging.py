@@ -120,3 +120,20 @@ def test_json_format_is_one_valid_object_per_line(client, log_output):
     )
     assert records[1]["path"] == "/status/[secret]"
     assert "ana@" not in lines[2] and "a***@shop.example" in records[2]["exception"]
+
+
+def test_the_development_servers_own_request_lines_are_masked(app):
+    import logging
+
+    from services.logging_setup import DevServerLogFilter
+
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1,
+        '%s - - [date] "%s" %s -',
+        ("127.0.0.1", "GET /invite/SECRETTOKEN123?x=ana@shop.example HTTP/1.1", "200"),
+        None,
+    )
+    assert DevServerLogFilter().filter(record)
+    message = record.getMessage()
+    assert "SECRETTOKEN123" not in message and "ana@shop.example" not in message
+    assert '"GET /invite/[secret] HTTP/1.1"' in message
