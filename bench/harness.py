@@ -68,7 +68,7 @@ class Server:
     """gunicorn serving the app on a free loopback port, stopped on exit."""
 
     def __init__(self, env, workers=2, threads=4, ready_path="/ping", timeout=60,
-                 target="app:create_app()"):
+                 target="wsgi:app"):
         self.port = free_port()
         self.env = env
         self.workers = workers
