@@ -239,7 +239,9 @@ def base_env(database_url, directory):
 def main():
     cores = multiprocessing.cpu_count()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default="/healthz", help="the page to GET (default /healthz)")
+    parser.add_argument(
+        "--path", default="/faq/invitation-not-arrived", help="the page to GET (an FAQ answer)"
+    )
     parser.add_argument("--workers", type=int, default=min(2 * cores + 1, 8))
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once")
     parser.add_argument("--seconds", type=float, default=5, help="length of each run")
