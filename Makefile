@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 run: setup
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo seed --if-empty
+	FLASK_DEBUG=1 $(FLASK) outbox send
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: set up, then run every test (browser tests skip without Chromium)

@@ -72,10 +72,11 @@ def seed_demo(session):
 
     # invited: a user of an active account.
     submit_request(session, name="Ana Lima", email="ana@myshop.example", subdomain="myshop")
-    # joined: invited, then accepted.
-    joined = submit_request(session, name="Finn Moss", email="finn@greenleaf.example").request
-    token = issue_invitation(session, joined)
-    accept_invitation(session, token)
+    # joined: no account matched, so staff reviewed and approved it; then accepted.
+    joined = submit_request(
+        session, name="Omar Haddad", email="omar@partner-agency.example", subdomain="greenleaf"
+    ).request
+    accept_invitation(session, issue_invitation(session, joined, DEMO_STAFF_EMAIL))
     # in review: a trial account's user and an unknown address; one of them overdue.
     submit_request(session, name="Dev Patel", email="dev@bluebird.example", subdomain="bluebird")
     overdue = submit_request(

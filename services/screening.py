@@ -53,13 +53,21 @@ def submit_request(
     facebook_name=None,
     actor=REQUESTER,
 ):
-    """Create a request and screen it, or return the open one this address has.
+    """Create a request and screen it, or return the one this address already has.
+
+    An open request is returned as it is; so is the request of someone who has
+    already joined (a member asking again needs to log in, not a new invitation).
+    A declined or withdrawn person may ask again: that makes a new request.
 
     The partial unique index on open requests is the real guard: when two
     submissions race, the loser's insert fails inside a savepoint and it returns
     the winner's request instead.
     """
     existing = open_request_for(session, email)
+    if existing is None:
+        latest = latest_request_for(session, email)
+        if latest is not None and latest.state == RequestState.JOINED:
+            existing = latest
     if existing is not None:
         return SubmitResult(existing, created=False)
     request = MembershipRequest(

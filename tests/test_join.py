@@ -331,3 +331,24 @@ def test_outbox_rows_and_requests_are_linked(app, post_form, make_account):
     with app_session(app) as session:
         [email] = session.scalars(select(OutboxEmail)).all()
         assert email.request_id == request.id
+
+
+def test_a_member_who_asks_again_is_told_to_log_in_not_invited_again(
+    make_account, make_request, use_session, outbox
+):
+    from models import MembershipRequest, RequestState
+    from services.invitations import accept_invitation, issue_invitation
+    from services.screening import submit_request
+
+    make_account("myshop", "active", ["ana@myshop.example"])
+    request_id = make_request(name="Ana Lima", email="ana@myshop.example")
+    with use_session() as session:
+        request = session.get(MembershipRequest, request_id)
+        accept_invitation(session, issue_invitation(session, request))
+    invitations_before = len(outbox(kind="invitation"))
+    with use_session() as session:
+        result = submit_request(session, name="Ana Lima", email="ANA@myshop.example")
+        assert result.created is False
+        assert result.request.id == request_id
+        assert result.request.state == RequestState.JOINED
+    assert len(outbox(kind="invitation")) == invitations_before
