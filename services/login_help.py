@@ -22,7 +22,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class StepView:
-    step: object  # services.content.LoginStep
+    step: object  # services.content_model.LoginStep
     is_start: bool
     choices: list  # [Choice]
     back_step: str | None
