@@ -96,3 +96,14 @@ def test_token_hash_is_unique(use_session):
         session.add_all([Invitation(request=request, token_hash="h" * 64, expires_at=later),
                          Invitation(request=request, token_hash="h" * 64, expires_at=later)])
         session.flush()
+
+
+def test_db_upgrade_command_migrates_an_empty_database(app, runner, empty_database_url):
+    app.config["DATABASE_URL"] = empty_database_url
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Database at head." in result.output
+    engine = create_engine(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM membership_request")).scalar() == 0
+    engine.dispose()
