@@ -2,8 +2,9 @@
 
 The line holds the method, the path (never the query string; secrets in paths
 masked, see services.secret_paths), the status, the duration and the request id.
-Every line through our handler is masked for email addresses, tracebacks
-included. LOG_FORMAT=json writes one JSON object per line for log shippers.
+Every line through our handler is masked for email addresses and for secrets
+in paths, tracebacks included; Flask's own error log ("Exception on <path>")
+goes through it too. LOG_FORMAT=json writes one JSON object per line for log shippers.
 """
 
 import json
@@ -15,7 +16,7 @@ import time
 
 from flask import g, request
 
-from services.secret_paths import mask_path
+from services.secret_paths import mask_path, mask_secret_paths_in
 
 EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 # A request id we accept from a proxy: short and plain, so it cannot forge log lines.
@@ -23,7 +24,7 @@ REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 log = logging.getLogger("lobby.request")
 
-__all__ = ["mask_emails", "mask_path", "init_app"]
+__all__ = ["mask_emails", "mask_path", "mask_secrets", "init_app"]
 
 
 def mask_emails(text):
@@ -31,11 +32,16 @@ def mask_emails(text):
     return EMAIL_RE.sub(r"\1***@\2", str(text))
 
 
+def mask_secrets(text):
+    """Email addresses and the secrets in paths such as /status/<token>, masked."""
+    return mask_secret_paths_in(mask_emails(text))
+
+
 class TextFormatter(logging.Formatter):
     """The usual one-line format, masked after formatting (so tracebacks are too)."""
 
     def format(self, record):
-        return mask_emails(super().format(record))
+        return mask_secrets(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -52,7 +58,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         masked = {
-            key: mask_emails(value) if isinstance(value, str) else value
+            key: mask_secrets(value) if isinstance(value, str) else value
             for key, value in payload.items()
         }
         return json.dumps(masked, default=str)
@@ -72,7 +78,7 @@ class DevServerLogFilter(logging.Filter):
             lambda m: f'"{m.group(1)} {mask_path(m.group(2).split("?", 1)[0])} {m.group(3)}"',
             message,
         )
-        record.msg, record.args = mask_emails(message), ()
+        record.msg, record.args = mask_secrets(message), ()
         return True
 
 
@@ -87,7 +93,9 @@ def make_handler(log_format):
 
 def init_app(app):
     handler = make_handler(app.config["LOG_FORMAT"])
-    for name in ("lobby", "services"):
+    # app.name is Flask's own logger: "Exception on /status/<token> [GET]" and its
+    # traceback go through our masking handler too.
+    for name in ("lobby", "services", app.name):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(logging.INFO)

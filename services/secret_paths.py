@@ -14,6 +14,15 @@ _SECRET_PATH_RE = re.compile(
 )
 
 
+# The same paths inside any text (a log message, a traceback): the secret runs to
+# the next space, quote, bracket or query string. A path already masked is left
+# alone (else /invite/opt-out/[secret] would read as /invite/<secret>).
+_SECRET_IN_TEXT_RE = re.compile(
+    r"/(" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + r")/"
+    r"(?!\S*\[secret\])[^\s\[\]\"'?#<>]+"
+)
+
+
 def is_secret_path(path):
     """True for a path such as /status/<token> whose tail is a secret."""
     return _SECRET_PATH_RE.match(path) is not None
@@ -22,3 +31,8 @@ def is_secret_path(path):
 def mask_path(path):
     """'/invite/opt-out/abc123' -> '/invite/opt-out/[secret]'; other paths unchanged."""
     return _SECRET_PATH_RE.sub(lambda m: f"/{m.group(1)}/[secret]", path)
+
+
+def mask_secret_paths_in(text):
+    """'Exception on /status/abc123 [GET]' -> 'Exception on /status/[secret] [GET]'."""
+    return _SECRET_IN_TEXT_RE.sub(lambda m: f"/{m.group(1)}/[secret]", text)

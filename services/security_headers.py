@@ -5,7 +5,8 @@
 - HSTS and the `Secure` flag on every cookie when the request came over HTTPS
   (or SESSION_COOKIE_SECURE is on). Behind a reverse proxy, X-Forwarded-Proto
   is believed only with TRUST_PROXY on; otherwise anyone could claim HTTPS.
-- Pages whose path carries a secret, and the staff console, are never cached.
+- Pages whose path carries a secret, and the staff console, are never cached;
+  pages whose path carries a secret send no Referer at all.
 """
 
 from urllib.parse import urlsplit
@@ -94,6 +95,8 @@ def add_security_headers(response):
     secure = request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if is_secret_path(request.path):
+        headers["Referrer-Policy"] = "no-referrer"
     if is_secret_path(request.path) or request.path.startswith(PRIVATE_PREFIXES):
         headers["Cache-Control"] = "no-store"
     _harden_cookies(response, secure)

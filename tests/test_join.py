@@ -189,7 +189,38 @@ def test_another_browser_does_not_see_the_reference_of_someone_elses_request(
     )
     page = stranger.get(response.headers["Location"]).get_data(as_text=True)
     assert only_request(app).reference not in page
-    assert "Your reference is in the email we sent you" in page
+    assert "emailed the address a link to see where the request stands" in page
+
+
+def _join_from_another_browser(app, email):
+    stranger = app.test_client()
+    html = stranger.get("/join").get_data(as_text=True)
+    response = stranger.post(
+        "/join",
+        data={"csrf_token": csrf_token_from(html), "name": "Eve", "email": email, "agree": "y"},
+    )
+    response.close()  # the status link goes out after the response
+    return stranger.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("state", ["invited", "in_review", "joined"])
+def test_another_browser_learns_nothing_about_where_someone_elses_request_stands(
+    app, make_account, make_request, outbox, state
+):
+    if state != "in_review":
+        make_account("myshop", "active", [ANA])
+    request_id = make_request(email=ANA)
+    if state == "joined":
+        with app_session(app) as session:
+            session.get(MembershipRequest, request_id).state = RequestState.JOINED
+    before = len(outbox(to=ANA))
+    page = _join_from_another_browser(app, ANA)
+    for detail in ("customer records", "invitation", "will look at your request",
+                   "already a member", "Log in to", "finished with this request"):
+        assert detail not in page
+    assert not re.search(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d", page)
+    # The person it belongs to gets where it stands, by email.
+    assert [e.kind for e in outbox(to=ANA)[before:]] == ["status_link"]
 
 
 @pytest.mark.parametrize(

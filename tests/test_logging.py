@@ -137,3 +137,29 @@ def test_the_development_servers_own_request_lines_are_masked(app):
     message = record.getMessage()
     assert "SECRETTOKEN123" not in message and "ana@shop.example" not in message
     assert '"GET /invite/[secret] HTTP/1.1"' in message
+
+
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)
+def test_flasks_own_error_log_masks_the_token_in_the_path_and_emails(
+    app, client, log_output, monkeypatch
+):
+    from services import status_checks
+
+    def broken(_session, _token):
+        raise RuntimeError("no request for ana.lima@myshop.example")
+
+    monkeypatch.setattr(status_checks, "request_for_token", broken)
+    assert client.get("/status/SECRETTOKEN123").status_code == 500
+    text = "\n".join(log_output())
+    assert "Exception on /status/[secret] [GET]" in text
+    assert "SECRETTOKEN" not in text and "ana.lima@" not in text
+
+
+def test_secret_paths_are_masked_anywhere_in_a_line():
+    from services.secret_paths import mask_secret_paths_in
+
+    text = 'GET http://site/invite/opt-out/AbC-1.x_2?e=1 and "/report/CODE" /status/[secret]'
+    assert mask_secret_paths_in(text) == (
+        'GET http://site/invite/opt-out/[secret]?e=1 and "/report/[secret]" /status/[secret]'
+    )
+    assert mask_secret_paths_in("/invite/opt-out/[secret] 404") == "/invite/opt-out/[secret] 404"

@@ -166,6 +166,15 @@ def test_pages_with_secrets_are_never_cached(client, path):
     assert client.get(path).headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize(
+    "path", ["/status/abc", "/invite/opt-out/abc", "/invite/abc", "/report/" + "x" * 43,
+             "/join/sent/abc"],
+)
+def test_pages_with_secrets_in_their_url_send_no_referrer(client, path):
+    # A link followed from such a page must not carry the token along in Referer.
+    assert client.get(path).headers["Referrer-Policy"] == "no-referrer"
+
+
 def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client):
     html = client.get("/").get_data(as_text=True)
     css = re.search(r'href="(/static/css/site\.css\?v=([0-9a-f]{12}))"', html)

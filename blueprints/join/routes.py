@@ -6,13 +6,15 @@ import db
 from blueprints.join import bp
 from blueprints.join.forms import FacebookForm, JoinForm
 from models import RequestSource
+from services import deferred, status_checks
 from services.confirmations import confirmation_token, read_confirmation
 from services.rate_limits import limit_email_form
 from services.screening import submit_request
 from services.tokens import ExpiredLink, InvalidLink
 
-# The requests this browser created: only they show their reference on the
-# confirmation page, so typing someone else's address does not reveal theirs.
+# The requests this browser created: only they show their reference and where
+# they stand on the confirmation page, so typing someone else's address reveals
+# neither; the address itself is emailed a status link instead.
 _OWN_REQUESTS = "join_requests"
 
 
@@ -67,5 +69,9 @@ def _to_confirmation(result):
     if result.created:
         # Keep the last few, so the cookie stays small.
         session[_OWN_REQUESTS] = (session.get(_OWN_REQUESTS, []) + [request.id])[-5:]
+    elif request.id not in session.get(_OWN_REQUESTS, []):
+        # Someone else's, or the person's own from another browser: where it stands
+        # goes to the address (per-address limited, after the response), not to the page.
+        deferred.after_response(status_checks.email_status_link, request.email)
     token = confirmation_token(request, result.created)
     return redirect(url_for("join.sent", token=token), 303)
