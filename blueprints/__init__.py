@@ -3,6 +3,8 @@
 from importlib import import_module
 
 from flask import current_app
+from jinja2 import pass_context
+from wtforms import Form
 
 # (module, url_prefix), in registration order; one line per area keeps merges simple.
 BLUEPRINTS = [
@@ -28,6 +30,7 @@ def register_blueprints(app):
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
         app.register_blueprint(import_module("blueprints.devmail").bp, url_prefix="/dev")
     app.context_processor(_brand)
+    app.add_template_global(_form_has_errors, "form_has_errors")
 
 
 def _brand():
@@ -43,3 +46,10 @@ def _brand():
             "account_domain": config["ACCOUNT_DOMAIN"],
         }
     }
+
+
+@pass_context
+def _form_has_errors(context):
+    """True when a form on the page failed validation: base.html then starts the
+    <title> with "Error:", so screen-reader users hear it before anything else."""
+    return any(isinstance(value, Form) and value.errors for value in context.get_all().values())

@@ -37,7 +37,9 @@ def message_html(email_id):
     return response
 
 
-URL_RE = re.compile(r"https?://[^\s<>\"]+")
+# A URL ends before whitespace or a quote, and never with the punctuation of the
+# sentence around it ("get a fresh one at https://…/resend.").
+URL_RE = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)']")
 
 
 @bp.app_template_filter("linkify")
