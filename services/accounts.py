@@ -141,8 +141,12 @@ def review_hints_for(session, requests, per_domain=5):
                     "kind": "domain",
                     "account": account,
                     "paying": True,
-                    "text": f"{users} user(s) of {account.name} ({account.subdomain}) "
-                    f"have addresses at @{user_domain}.",
+                    "text": (
+                        f"1 user of {account.name} ({account.subdomain}) has an address"
+                        if users == 1
+                        else f"{users} users of {account.name} ({account.subdomain}) have addresses"
+                    )
+                    + f" at @{user_domain}.",
                 }
             )
         hints[request.id] = found

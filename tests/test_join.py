@@ -107,7 +107,7 @@ def test_the_staff_email_carries_the_hints(app, post_form, make_account, outbox)
     join(post_form, email="ben@myshop.example", subdomain="https://MyShop.example-app.com/x")
     [staff] = outbox(kind="staff_new_review")
     assert "The subdomain “myshop” belongs to Myshop (active)." in staff.body_text
-    assert "2 user(s) of Myshop (myshop) have addresses at @myshop.example." in staff.body_text
+    assert "2 users of Myshop (myshop) have addresses at @myshop.example." in staff.body_text
     assert "http://localhost/staff/requests/" in staff.body_text
 
 

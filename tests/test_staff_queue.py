@@ -84,7 +84,7 @@ def test_hints_show_in_the_queue(client, make_staff, make_account, use_session):
     sign_in(client, make_staff)
     html = client.get("/staff/").get_data(as_text=True)
     assert "The subdomain “bluebird” belongs to Bluebird (active)." in html
-    assert "1 user(s) of Bluebird (bluebird) have addresses at @bluebird.example." in html
+    assert "1 user of Bluebird (bluebird) has an address at @bluebird.example." in html
 
 
 def test_pages_of_fifty(client, make_staff, use_session):
@@ -155,8 +155,8 @@ def test_hints_for_a_page_match_hints_one_by_one(app, make_account, use_session)
         texts = [hint["text"] for hint in batched[requests[0].id]]
         assert texts == [
             "The subdomain “bluebird” belongs to Bluebird (active).",
-            "2 user(s) of Bluebird (bluebird) have addresses at @bluebird.example.",
-            "1 user(s) of Bluebird-Eu (bluebird-eu) have addresses at @bluebird.example.",
+            "2 users of Bluebird (bluebird) have addresses at @bluebird.example.",
+            "1 user of Bluebird-Eu (bluebird-eu) has an address at @bluebird.example.",
         ]
         assert [h["paying"] for h in batched[requests[1].id]] == [False]
         assert batched[requests[2].id] == []
