@@ -68,7 +68,8 @@ class Server:
     """gunicorn serving the app on a free loopback port, stopped on exit."""
 
     def __init__(self, env, workers=2, threads=4, ready_path="/ping", timeout=60,
-                 target="wsgi:app"):
+                 target="wsgi:app", worker_class="gthread", config=None, preexec_fn=None):
+        """worker_class None leaves it to `config` (a gunicorn.conf.py path, or none)."""
         self.port = free_port()
         self.env = env
         self.workers = workers
@@ -76,6 +77,9 @@ class Server:
         self.ready_path = ready_path
         self.timeout = timeout
         self.target = target
+        self.worker_class = worker_class
+        self.config = config
+        self.preexec_fn = preexec_fn
         self.process = None
         self.log = tempfile.TemporaryFile()
 
@@ -83,17 +87,21 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def __enter__(self):
-        command = [
-            PYTHON, "-m", "gunicorn", "--no-control-socket",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--worker-class", "gthread", "--threads", str(self.threads),
-            "--log-level", "warning",
-            self.target,
+        command = [PYTHON, "-m", "gunicorn"]
+        if self.config:
+            command += ["-c", self.config]
+        command += [
+            "--no-control-socket", "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers), "--log-level", "warning",
         ]
+        if self.worker_class == "gthread":
+            command += ["--worker-class", "gthread", "--threads", str(self.threads)]
+        elif self.worker_class:
+            command += ["--worker-class", self.worker_class]
+        command.append(self.target)
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=self.preexec_fn,
         )
         self._wait_until_ready()
         return self

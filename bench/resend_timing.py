@@ -20,8 +20,6 @@ import http.client
 import os
 import random
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,8 @@ KNOWN = "known.member@bench-shop.example"
 UNKNOWN = "nobody.here@elsewhere.example"
 GOAL = 20.0
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+from harness import Server, base_env  # noqa: E402  (bench/ is the script's folder)
 
 SEED = """
 from app import create_app
@@ -55,26 +55,13 @@ with app.app_context():
 """
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def environment(workdir):
-    env = dict(os.environ)
-    env.update(
+    return base_env(
         DATABASE_URL=f"sqlite:///{os.path.join(workdir, 'bench.sqlite3')}",
-        SECRET_KEY="bench-secret-key-that-is-long-enough-1234",
         RATELIMIT_ENABLED="false",
-        OUTBOX_DELIVERY="worker",
-        MAIL_BACKEND="file",
         MAIL_FILE_DIR=os.path.join(workdir, "mail"),
         SITE_URL="http://127.0.0.1",
-        LOG_FORMAT="text",
     )
-    env.pop("FLASK_DEBUG", None)
-    return env
 
 
 def prepare_database(env):
@@ -104,36 +91,6 @@ def pin_client():
     if split:
         os.sched_setaffinity(0, split[0])
     return split
-
-
-def start_server(env, port, workers):
-    command = [
-        os.path.join(BIN, "gunicorn"), "--no-control-socket",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--log-level", "warning", "app:create_app()",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
-                              start_new_session=True, preexec_fn=pin_server)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            status, _headers, _body = request(port, "GET", "/healthz")
-            if status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not come up within 30 s")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def request(port, method, path, body=None, headers=None):
@@ -198,10 +155,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as workdir:
         env = environment(workdir)
         prepare_database(env)
-        port = free_port()
-        server = start_server(env, port, args.workers)
-        split = pin_client()
-        try:
+        server = Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz",
+                        preexec_fn=pin_server)
+        with server:
+            port = server.port
+            split = pin_client()
             token, cookie = form_session(port)
             times = {KNOWN: [], UNKNOWN: []}
             rng = random.Random(args.seed)
@@ -214,8 +172,6 @@ def main():
                     if round_number >= args.warmup:
                         times[email].append(elapsed)
                     time.sleep(args.pause)
-        finally:
-            stop_server(server)
         sent = invitations_recorded(workdir)
 
     print(f"{args.requests} POST /resend per address after {args.warmup} untimed, "

@@ -14,10 +14,7 @@ import http.client
 import os
 import random
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,31 +25,17 @@ from datetime import UTC, datetime, timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from harness import Server, base_env  # noqa: E402
+
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 STAFF_EMAIL = "bench@example-app.com"
 STAFF_PASSWORD = "bench-password-long-enough"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def environment(database_url):
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=secrets.token_hex(32),
-        MAIL_BACKEND="file",
-        OUTBOX_DELIVERY="worker",
-        RATELIMIT_ENABLED="false",
-        STAFF_NOTIFY_EMAILS="",
-        LOG_FORMAT="text",
-    )
-    env.pop("FLASK_DEBUG", None)
-    return env
+    return base_env(DATABASE_URL=database_url, RATELIMIT_ENABLED="false", STAFF_NOTIFY_EMAILS="")
 
 
 def build_database(env, rows):
@@ -174,19 +157,6 @@ class Client:
         return response.status, data.decode("utf-8", "replace")
 
 
-def wait_until_up(port, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited early")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
-
-
 def sign_in(client):
     status, html = client.request("GET", "/staff/login")
     token = CSRF_RE.search(html).group(1)
@@ -233,42 +203,19 @@ def main():
     build_database(env, args.rows)
     print(f"  built in {time.perf_counter() - t0:.1f} s")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            os.path.join(VENV_BIN, "gunicorn"),
-            "--no-control-socket",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env={**env, "LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        wait_until_up(port, server)
-        client = Client(port)
-        sign_in(client)
-        pages = [
-            ("/healthz", None),
-            ("/staff/", "oldest due first"),
-            ("/staff/?overdue=1&page=3", "oldest due first"),
-            ("/staff/?q=person12", "oldest due first"),
-            ("/staff/?source=facebook&q=gmail", "oldest due first"),
-        ]
-        results = [measure(client, path, args.requests, text) for path, text in pages]
+        with Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz") as server:
+            client = Client(server.port)
+            sign_in(client)
+            pages = [
+                ("/healthz", None),
+                ("/staff/", "oldest due first"),
+                ("/staff/?overdue=1&page=3", "oldest due first"),
+                ("/staff/?q=person12", "oldest due first"),
+                ("/staff/?source=facebook&q=gmail", "oldest due first"),
+            ]
+            results = [measure(client, path, args.requests, text) for path, text in pages]
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(workdir, ignore_errors=True)
 
     print(

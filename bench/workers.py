@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,52 +25,12 @@ from html.parser import HTMLParser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+from harness import Server, base_env  # noqa: E402
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """gunicorn serving wsgi:app with the given environment, stopped on exit."""
-
-    def __init__(self, workers, env, app_module="wsgi:app"):
-        self.port = free_port()
-        self.log = tempfile.TemporaryFile()
-        command = [
-            sys.executable, "-m", "gunicorn", "-c", os.path.join(ROOT, "gunicorn.conf.py"),
-            "--no-control-socket", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers), "--log-level", "warning", app_module,
-        ]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def __enter__(self):
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if request(self.port, "GET", "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.log.seek(0)
-        raise SystemExit("gunicorn did not start:\n" + self.log.read().decode(errors="replace"))
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def request(port, method, path, body=None, headers=None):
@@ -228,14 +187,12 @@ def make_postgres(admin_url):
     return url, drop
 
 
-def base_env(database_url, directory):
-    env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
-    env.update(
-        SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database_url, SITE_URL="http://127.0.0.1",
-        MAIL_BACKEND="file", MAIL_FILE_DIR=os.path.join(directory, "mail"),
-        OUTBOX_DELIVERY="worker", RATELIMIT_ENABLED="0", STAFF_NOTIFY_EMAILS="",
+def bench_env(database_url, directory):
+    return base_env(
+        DATABASE_URL=database_url, SITE_URL="http://127.0.0.1",
+        MAIL_FILE_DIR=os.path.join(directory, "mail"), RATELIMIT_ENABLED="0",
+        STAFF_NOTIFY_EMAILS="",
     )
-    return env
 
 
 def main():
@@ -265,9 +222,12 @@ def main():
                 print(f"PostgreSQL skipped ({type(exc).__name__}: {exc})".splitlines()[0])
         try:
             for label, url, _drop in databases:
-                env = base_env(url, directory)
+                env = bench_env(url, directory)
                 for workers in sorted({1, args.workers}):
-                    with Server(workers, env, args.app) as server:
+                    with Server(
+                        env, workers=workers, target=args.app, worker_class=None,
+                        config=os.path.join(ROOT, "gunicorn.conf.py"), ready_path="/healthz",
+                    ) as server:
                         rate, failed, tool = get_throughput(server.port, args.path, args)
                         results.append((label, workers, f"GET {args.path}", rate, failed, tool))
                         joined = join_throughput(server.port, args, f"{label}{workers}")

@@ -22,7 +22,7 @@ from models import Invitation, InvitationOptOut, MembershipRequest, RequestState
 from services import emails
 from services.clock import utcnow
 from services.events import SYSTEM, record_event
-from services.tokens import new_secret
+from services.invitations import add_invitation
 
 
 @dataclass
@@ -101,15 +101,7 @@ def _remind(session, invitation_id, now):
     session.refresh(old)
     request = old.request
     record_event(session, request, "invitation_revoked", SYSTEM, reason="reminder")
-    token, token_hash = new_secret()
-    fresh = Invitation(
-        request=request,
-        token_hash=token_hash,
-        created_at=now,
-        expires_at=old.expires_at,
-        reminder_sent_at=now,
-    )
-    session.add(fresh)
+    token, fresh = add_invitation(session, request, now, old.expires_at, reminder_sent_at=now)
     session.flush()
     record_event(session, request, "reminded", SYSTEM, expires_at=fresh.expires_at)
     emails.send_invitation(session, request, token, fresh, reminder=True)

@@ -13,6 +13,19 @@ from services.events import REQUESTER, SYSTEM, record_event
 from services.tokens import hash_secret, new_secret
 
 
+def add_invitation(session, request, now, expires_at, **fields):
+    """A new invitation row with a fresh token; returns (token, invitation).
+
+    Only the token's hash is stored: the token itself exists only in the email.
+    """
+    token, token_hash = new_secret()
+    invitation = Invitation(
+        request=request, token_hash=token_hash, created_at=now, expires_at=expires_at, **fields
+    )
+    session.add(invitation)
+    return token, invitation
+
+
 def issue_invitation(session, request, actor=SYSTEM, **detail):
     """Revoke any live invitation, create a new one, email it; returns the token.
 
@@ -23,14 +36,8 @@ def issue_invitation(session, request, actor=SYSTEM, **detail):
         if old.accepted_at is None and old.revoked_at is None:
             old.revoked_at = now
             record_event(session, request, "invitation_revoked", actor, reason="replaced")
-    token, token_hash = new_secret()
-    invitation = Invitation(
-        request=request,
-        token_hash=token_hash,
-        created_at=now,
-        expires_at=now + timedelta(days=current_app.config["INVITE_TTL_DAYS"]),
-    )
-    session.add(invitation)
+    expires_at = now + timedelta(days=current_app.config["INVITE_TTL_DAYS"])
+    token, invitation = add_invitation(session, request, now, expires_at)
     previous = request.state
     request.state = RequestState.INVITED
     session.flush()

@@ -53,25 +53,7 @@ PRIVATE_PREFIXES = ("/staff",)
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, marked Secure on any request that came over HTTPS.
-
-    It also keeps the signing serializer from one request to the next: Flask
-    builds a new one twice a request, and building it costs more than signing
-    (measured at a fifth of the cost of a cached FAQ answer page).
-    """
-
-    def __init__(self):
-        self._serializers = {}
-
-    def get_signing_serializer(self, app):
-        if not app.secret_key:
-            return None
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        serializer = self._serializers.get(key)
-        if serializer is None:
-            serializer = super().get_signing_serializer(app)
-            self._serializers = {key: serializer}  # only the current key is kept
-        return serializer
+    """Flask's signed-cookie session, marked Secure on any request that came over HTTPS."""
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)

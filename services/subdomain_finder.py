@@ -151,3 +151,35 @@ def _split_host(value):
     if not host:
         return "invalid", None
     return None, host
+
+
+def typed_subdomain(text, account_domain, community_host=""):
+    """The join form's field: a pasted address, or the subdomain typed on its own.
+
+    The same rules as find_subdomain, except that a single word that could be a
+    subdomain ("myshop") is taken as one. Returns (subdomain, None) when found,
+    (None, message) when the text cannot be a subdomain, (None, None) when empty.
+    """
+    result = find_subdomain(text, account_domain, community_host)
+    domain = (account_domain or "").strip().lower().rstrip(".")
+    if result.found:
+        return result.subdomain, None
+    if result.outcome == "empty":
+        return None, None
+    if result.outcome == "incomplete" and _LABEL_RE.match(result.host):
+        return result.host, None
+    example = f"myshop.{domain}"
+    if result.outcome == "main_site":
+        return None, (
+            f"That's the address of {domain} itself. Type the part in front of "
+            f".{domain}: for {example} that's “myshop”."
+        )
+    if result.outcome in ("other_site", "ip", "community"):
+        return None, (
+            f"That address isn't on {domain}. Type the part in front of "
+            f".{domain}, or leave this empty if you're not sure."
+        )
+    return None, (
+        "A subdomain has only letters, numbers and hyphens, like “myshop” in "
+        f"{example}. Check it, or leave this empty if you're not sure."
+    )

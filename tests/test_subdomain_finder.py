@@ -119,3 +119,26 @@ def test_without_a_community_host_its_address_reads_as_a_subdomain():
 )
 def test_host_of(url, host):
     assert host_of(url) == host
+
+
+@pytest.mark.parametrize(
+    "typed, subdomain, problem",
+    [
+        ("", None, None),
+        ("myshop", "myshop", None),
+        ("MyShop", "myshop", None),
+        ("https://www.MyShop.example-app.com/admin?tab=1", "myshop", None),
+        ("www.example-app.com", None, "address of example-app.com itself"),
+        ("myshop.example-app.com.evil.com", None, "isn't on example-app.com"),
+        ("community.example-app.com", None, "isn't on example-app.com"),
+        ("10.0.0.1", None, "isn't on example-app.com"),
+        ("my_shop", None, "only letters, numbers and hyphens"),
+        ("-shop", None, "only letters, numbers and hyphens"),
+    ],
+)
+def test_typed_subdomain_takes_a_bare_word_or_a_pasted_address(typed, subdomain, problem):
+    from services.subdomain_finder import typed_subdomain
+
+    found, message = typed_subdomain(typed, "example-app.com", "community.example-app.com")
+    assert found == subdomain
+    assert (message is None) if problem is None else (problem in message)

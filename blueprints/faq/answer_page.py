@@ -16,9 +16,9 @@ rendering at all.
 import time
 
 from flask import current_app, make_response, render_template, session
+from flask_wtf.csrf import generate_csrf
 
 from services import faq_pages
-from services.csrf_tokens import csrf_token
 from services.dates import local_today
 from services.http_cache import PRIVATE, cacheable, etag_for, not_modified
 
@@ -29,7 +29,7 @@ _CACHE_KEY = "lobby_answer_pages"
 
 def answer_response(index, page, feedback=None, comment_form=None, status=200):
     today = local_today()
-    token = csrf_token()
+    token = generate_csrf()
     personal = "_flashes" in session or comment_form is not None or status != 200
     etag = None
     if not personal:

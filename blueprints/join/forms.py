@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from services.subdomains import problem_message, subdomain_from_text
+from services.subdomain_finder import host_of, typed_subdomain
 
 
 def _name_field():
@@ -49,11 +49,13 @@ class _SubdomainCheck:
     parsed_subdomain = None
 
     def validate_subdomain(self, field):
-        domain = current_app.config["ACCOUNT_DOMAIN"]
-        result = subdomain_from_text(field.data, domain)
-        if not result.found:
-            raise ValidationError(problem_message(result, domain))
-        self.parsed_subdomain = result.subdomain
+        config = current_app.config
+        subdomain, problem = typed_subdomain(
+            field.data, config["ACCOUNT_DOMAIN"], host_of(config["COMMUNITY_URL"])
+        )
+        if problem:
+            raise ValidationError(problem)
+        self.parsed_subdomain = subdomain
 
 
 class JoinForm(_SubdomainCheck, FlaskForm):

@@ -21,34 +21,29 @@ _OWN_REQUESTS = "join_requests"
 @bp.route("/join", methods=["GET", "POST"])
 @limit_email_form
 def ask():
-    form = JoinForm()
-    if form.validate_on_submit():
-        result = submit_request(
-            db.get_session(),
-            name=form.name.data,
-            email=form.email.data,
-            subdomain=form.parsed_subdomain,
-            source=RequestSource.WEB,
-        )
-        return _to_confirmation(result)
-    return render_template("join/ask.html", form=form), 400 if form.errors else 200
+    return _ask(JoinForm(), "join/ask.html", RequestSource.WEB)
 
 
 @bp.route("/facebook", methods=["GET", "POST"])
 @limit_email_form
 def facebook():
-    form = FacebookForm()
+    return _ask(FacebookForm(), "join/facebook.html", RequestSource.FACEBOOK)
+
+
+def _ask(form, template, source):
+    """Both forms: submit the request through the same check, or show the errors."""
     if form.validate_on_submit():
+        facebook_name = form.facebook_name.data if "facebook_name" in form else None
         result = submit_request(
             db.get_session(),
             name=form.name.data,
             email=form.email.data,
             subdomain=form.parsed_subdomain,
-            source=RequestSource.FACEBOOK,
-            facebook_name=form.facebook_name.data,
+            source=source,
+            facebook_name=facebook_name,
         )
         return _to_confirmation(result)
-    return render_template("join/facebook.html", form=form), 400 if form.errors else 200
+    return render_template(template, form=form), 400 if form.errors else 200
 
 
 @bp.get("/join/sent/<token>")
