@@ -303,3 +303,42 @@ class InvitationOptOut(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email_normalized: Mapped[str] = mapped_column(String(254), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ProvisioningStatus(StrEnum):
+    WAITING = "waiting"  # to be tried (again) at next_attempt_at
+    DONE = "done"
+    FAILED = "failed"  # refused by the platform, or given up after a day: staff retry
+
+
+class CommunityProvisioning(Base):
+    """Making an accepted person a member on the community platform, and how it went."""
+
+    __tablename__ = "community_provisioning"
+    __table_args__ = (
+        Index("ix_community_provisioning_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("membership_request.id", ondelete="CASCADE"), unique=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=ProvisioningStatus.WAITING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The "give up after a day" clock; staff's "Try again" restarts it.
+    waiting_since: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The platform's own words, shown to staff (never a token).
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    member_id: Mapped[str | None] = mapped_column(String(64))
+    already_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the person goes in (Discourse's invite link); None: our own "you're in" page.
+    way_in_url: Mapped[str | None] = mapped_column(String(2000))
+
+    request: Mapped[MembershipRequest] = relationship()

@@ -70,6 +70,23 @@ DEFAULTS = {
     "STATIC_MAX_AGE": 365 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": 6 * 3600,
     "LOG_FORMAT": "text",
+    # The community platform: none, circle or discourse (see README "Connecting your community").
+    "COMMUNITY_PLATFORM": "none",
+    "COMMUNITY_TIMEOUT": 5,  # seconds per call while a person waits (accepting, screening)
+    "COMMUNITY_WORKER_TIMEOUT": 20,  # seconds per call from the background sender
+    "COMMUNITY_GIVE_UP_HOURS": 24,
+    "CIRCLE_API_URL": "https://app.circle.so/api/admin/v2",
+    "CIRCLE_API_TOKEN": "",
+    "CIRCLE_AUTH_SCHEME": "Bearer",
+    "CIRCLE_SPACE_IDS": "",
+    "CIRCLE_SPACE_GROUP_IDS": "",
+    # Off: Circle emails the new member its own "set up your account" message.
+    "CIRCLE_SKIP_INVITATION": False,
+    "DISCOURSE_URL": "",
+    "DISCOURSE_API_KEY": "",
+    "DISCOURSE_API_USERNAME": "system",
+    "DISCOURSE_GROUP_IDS": "",
+    "DISCOURSE_INVITE_DAYS": 7,
     "CONTENT_DIR": None,
 }
 
@@ -77,10 +94,12 @@ _INTS = {
     "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
     "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
     "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_LOCKOUT_ATTEMPTS", "STAFF_LOCKOUT_MINUTES",
-    "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT",
+    "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT", "COMMUNITY_TIMEOUT",
+    "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",
+    "CIRCLE_SKIP_INVITATION",
 }
 
 

@@ -63,8 +63,22 @@ def send_staff_new_review(session, request, hints, to):
     )
 
 
-def send_welcome(session, request):
-    return _record(session, "welcome", request.email, request)
+def send_welcome(session, request, way_in_url=None, platform="none", already_member=False):
+    """You're in: how to sign in (and, from a platform, the way in it gave us)."""
+    return _record(
+        session,
+        "welcome",
+        request.email,
+        request,
+        way_in_url=way_in_url,
+        platform=platform,
+        already_member=already_member,
+    )
+
+
+def send_already_member(session, request):
+    """Asked to join while already a member of the platform: how to sign in or reset."""
+    return _record(session, "already_member", request.email, request)
 
 
 def send_status_link(session, request):

@@ -102,12 +102,13 @@ def find_invitation(session, token, now=None):
     return InvitationLookup("ok", invitation)
 
 
-def accept_invitation(session, token, now=None):
+def accept_invitation(session, token, now=None, welcome=True):
     """Accept an invitation once; accepting it again before expiry is harmless.
 
     Mail scanners open links and may submit forms, so a second acceptance of a
     live invitation returns "accepted" (the owner is still sent on) rather than
-    an error, and nothing is recorded twice. The acceptance is a conditional
+    an error, and nothing is recorded twice. `welcome=False` leaves the welcome
+    email to community provisioning. The acceptance is a conditional
     UPDATE, so two requests racing (a scanner and its owner) join only once.
     """
     now = now or utcnow()
@@ -131,7 +132,8 @@ def accept_invitation(session, token, now=None):
     request = invitation.request
     request.state = RequestState.JOINED
     record_event(session, request, "joined", REQUESTER)
-    emails.send_welcome(session, request)
+    if welcome:  # with a platform, the welcome waits until the platform has the member
+        emails.send_welcome(session, request)
     session.flush()
     return InvitationLookup("joined", invitation)
 

@@ -1,5 +1,6 @@
 """Join requests and the automatic check that decides invite or review."""
 
+import logging
 from dataclasses import dataclass
 
 from flask import current_app
@@ -10,11 +11,14 @@ from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
 from services import emails
 from services.accounts import normalize_email, paying_accounts_for_email, review_hints
 from services.clock import utcnow
+from services.community import CommunityError, connector_for
 from services.dates import due_date_for
 from services.events import REQUESTER, SYSTEM, record_event
 from services.invitations import issue_invitation
 from services.references import new_reference
 from settings import as_list
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -99,7 +103,18 @@ def submit_request(
 
 
 def screen_request(session, request):
-    """The automatic check: a user of a paying account is invited, anyone else reviewed."""
+    """The automatic check: a user of a paying account is invited, anyone else reviewed.
+
+    Someone the community platform already knows needs no invitation: the
+    request is marked joined and the email says how to sign in. When the
+    platform cannot answer (down, slow, refused), screening goes on as before.
+    """
+    if _already_member(request.email):
+        request.state = RequestState.JOINED
+        session.flush()
+        record_event(session, request, "already_member", SYSTEM)
+        emails.send_already_member(session, request)
+        return
     matches = paying_accounts_for_email(session, request.email)
     if matches:
         record_event(
@@ -108,6 +123,15 @@ def screen_request(session, request):
         issue_invitation(session, request, SYSTEM)
         return
     send_to_review(session, request)
+
+
+def _already_member(email):
+    config = current_app.config
+    try:
+        return connector_for(config, config["COMMUNITY_TIMEOUT"]).find_member(email) is not None
+    except CommunityError as error:
+        log.warning("community: look-up at screening failed (%s); screening as usual", error)
+        return False
 
 
 def send_to_review(session, request):

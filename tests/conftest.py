@@ -23,6 +23,8 @@ from extensions import limiter
 from models import Account, AccountUser, Base, OutboxEmail, StaffUser
 from services.accounts import normalize_email
 
+pytest_plugins = ["tests.support.community_fixtures"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -5,8 +5,9 @@ from flask import current_app, redirect, render_template
 import db
 from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
+from services.community.joining import FINISHING, MEMBER, accept_and_join
 from services.dates import long_date
-from services.invitations import accept_invitation, find_invitation
+from services.invitations import find_invitation
 from services.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
@@ -20,9 +21,13 @@ def keep_the_token_private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
-    # The button's POST is answered with a redirect to the community.
-    community = current_app.config["COMMUNITY_URL"]
-    response.headers["Content-Security-Policy"] = csp_allowing_form_target(community)
+    # The button's POST is answered with a redirect to the community (or, with
+    # Discourse, to its invite link).
+    config = current_app.config
+    target = config["COMMUNITY_URL"]
+    if config["COMMUNITY_PLATFORM"] == "discourse" and config["DISCOURSE_URL"]:
+        target = config["DISCOURSE_URL"]
+    response.headers["Content-Security-Policy"] = csp_allowing_form_target(target)
     return response
 
 
@@ -44,10 +49,18 @@ def accept(token):
     form = AcceptForm()
     if not form.validate_on_submit():
         return show(token)
-    lookup = accept_invitation(db.get_session(), token)
-    if lookup.outcome in ("joined", "accepted"):
-        return redirect(current_app.config["COMMUNITY_URL"], 303)
-    return _explain(lookup)
+    joined = accept_and_join(db.get_session(), token)
+    if joined.page is None:
+        return _explain(joined.lookup)
+    if joined.page in (MEMBER, FINISHING):
+        return render_template(
+            "invite/member.html",
+            finishing=joined.page == FINISHING,
+            already_member=joined.already_member,
+            name=joined.lookup.request.name,
+            email=joined.lookup.request.email,
+        )
+    return redirect(joined.link, 303)
 
 
 def _explain(lookup):

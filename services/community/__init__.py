@@ -1,0 +1,28 @@
+"""Connectors to the community platform (none, Circle, Discourse) behind one small interface."""
+
+from services.community.base import (  # noqa: F401  (the package's public surface)
+    CommunityError,
+    NoPlatform,
+    Provisioned,
+    Refused,
+    Retryable,
+)
+
+PLATFORMS = ("none", "circle", "discourse")
+
+
+def connector_for(config, timeout=None):
+    """The connector COMMUNITY_PLATFORM names, calling with `timeout` seconds per request."""
+    platform = (config.get("COMMUNITY_PLATFORM") or "none").strip().lower()
+    timeout = timeout or config.get("COMMUNITY_WORKER_TIMEOUT", 20)
+    if platform == "circle":
+        from services.community.circle import CircleConnector
+
+        return CircleConnector(config, timeout)
+    if platform == "discourse":
+        from services.community.discourse import DiscourseConnector
+
+        return DiscourseConnector(config, timeout)
+    if platform != "none":
+        raise ValueError(f"COMMUNITY_PLATFORM must be one of {', '.join(PLATFORMS)}")
+    return NoPlatform(config)

@@ -1,0 +1,30 @@
+"""Fixtures for the fake community platforms (loaded from tests/conftest.py)."""
+
+import socket
+
+import pytest
+
+from tests.support.fake_circle import FakeCircle
+from tests.support.fake_discourse import FakeDiscourse
+from tests.support.fake_http import served
+
+
+@pytest.fixture
+def fake_circle():
+    with served(FakeCircle()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_discourse():
+    with served(FakeDiscourse()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def refused_url():
+    """A loopback URL where nothing listens: connecting is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
