@@ -3,6 +3,7 @@ from flask import jsonify, render_template
 import db
 from blueprints.main import bp
 from services import health
+from services.community.provisioning import connector_health
 from services.content import get_index
 from services.home import TILES, top_answers
 
@@ -21,7 +22,8 @@ def healthz():
     problem = health.database_problem(db.get_engine())
     if problem:
         return jsonify(status="unavailable", database=problem), 503
-    return jsonify(status="ok", database="ok")
+    # The platform's state is detail for operators: liveness stays 200 either way.
+    return jsonify(status="ok", database="ok", community=connector_health(db.get_session()))
 
 
 @bp.get("/ping")
