@@ -14,6 +14,7 @@ GROUPS = [
     "review",
     "data",
     "facebook",
+    "community",
 ]
 
 

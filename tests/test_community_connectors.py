@@ -66,7 +66,7 @@ def test_circle_existing_member_is_not_added_again(fake_circle):
     ("status", "body", "headers", "error", "words", "retry_after"),
     [
         (401, {"message": "Your account could not be authenticated."}, {}, Refused,
-         "401: Your account could not be authenticated.", None),
+         "401: the API token is invalid (Your account could not be authenticated.)", None),
         (403, {"message": "You have reached the member limit of your plan."}, {}, Refused,
          "403: You have reached the member limit of your plan.", None),
         (403, {"errors": "Daily member limit exceeded"}, {}, Refused,
@@ -150,7 +150,8 @@ def test_discourse_existing_account_is_already_a_member(fake_discourse):
     ("status", "body", "headers", "error", "words", "retry_after"),
     [
         (403, {"errors": ["The API username or key is invalid."], "error_type": "invalid_access"},
-         {}, Refused, "403: The API username or key is invalid.", None),
+         {}, Refused,
+         "403: the API key or username is invalid (The API username or key is invalid.)", None),
         (422, {"errors": ["Email is invalid"], "error_type": "invalid_email"}, {}, Refused,
          "422: Email is invalid", None),
         (429, {"errors": ["You've performed this action too many times."],

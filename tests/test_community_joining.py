@@ -159,15 +159,15 @@ def test_connection_refused_shows_finishing(app, client, invited, refused_url):
 
 @pytest.mark.parametrize(
     ("status", "message"),
-    [(401, "Your account could not be authenticated."), (403, "Member limit reached"),
-     (422, "Name is invalid")],
+    [(401, "the API token is invalid (Your account could not be authenticated.)"),
+     (403, "Member limit reached"), (422, "Name is invalid")],
 )
 def test_refusals_are_not_retried_and_reach_staff_and_healthz(
     circle_app, client, invited, fake_circle, caplog, status, message
 ):
     caplog.set_level(logging.INFO)
     fake_circle.answer_next(404)
-    fake_circle.answer_next(status, {"message": message})
+    fake_circle.answer_next(status, {"message": message.split("(")[-1].rstrip(")")})
     response = press_join(client, invited[1])
     assert response.status_code == 200 and "within minutes" in response.get_data(as_text=True)
     task = task_of(circle_app, invited[0])

@@ -110,13 +110,19 @@ class HttpConnector:
     def _error_for(self, response, retry_after=None):
         """The typed error of a non-2xx answer, with the platform's own message."""
         status = response.status_code
-        message = f"{status}: {self._platform_message(response)}"
+        said = self._platform_message(response)
+        meaning = self._credentials_refused(response)
+        message = f"{status}: {meaning} ({said})" if meaning else f"{status}: {said}"
         if status == 429 or status >= 500:
             return Retryable(message, status, retry_after)
         return Refused(message, status)
 
     def _platform_message(self, response):
         raise NotImplementedError
+
+    def _credentials_refused(self, response):
+        """Plain words when the answer means our credentials are wrong, else None."""
+        return None
 
     def retry_after_header(self, response):
         raw = response.headers.get("Retry-After", "")

@@ -39,9 +39,12 @@ class CircleConnector(HttpConnector):
                 if body.get(key):
                     text = body[key]
                     return text if isinstance(text, str) else "; ".join(map(str, text))
+        return response.reason or "no message"
+
+    def _credentials_refused(self, response):
         if response.status_code == 401:
             return "the API token is invalid"
-        return response.reason or "no message"
+        return None
 
     def _raise_for(self, response):
         raise self._error_for(response, self.retry_after_header(response))

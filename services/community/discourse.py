@@ -39,9 +39,14 @@ class DiscourseConnector(HttpConnector):
                 return "; ".join(map(str, errors)) if isinstance(errors, list) else str(errors)
             if body.get("error_type"):
                 return str(body["error_type"])
-        if response.status_code == 403:
-            return "the API key or username is invalid"
         return response.reason or "no message"
+
+    def _credentials_refused(self, response):
+        body = self._json(response)
+        if response.status_code == 403 and isinstance(body, dict):
+            if body.get("error_type") == "invalid_access":
+                return "the API key or username is invalid"
+        return None
 
     def _retry_after(self, response):
         seconds = self.retry_after_header(response)

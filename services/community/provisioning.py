@@ -238,3 +238,16 @@ def connector_health(session):
     if latest is not None and latest.status == ProvisioningStatus.FAILED:
         return f"failing: {latest.last_error}"
     return "ok"
+
+
+def reprovision(session, request, now=None):
+    """Make a joined request's person a member again (`community sync`): attempt now."""
+    now = now or utcnow()
+    task = start_provisioning(session, request, current_app.config["COMMUNITY_PLATFORM"], now)
+    task.status = ProvisioningStatus.WAITING
+    task.waiting_since = task.next_attempt_at = now
+    task.claimed_at = None
+    session.commit()
+    config = current_app.config
+    connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
+    return attempt(session, task.id, connector, now, any_time=True)

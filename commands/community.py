@@ -1,0 +1,68 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+import db
+from services.community import CommunityError, connector_for
+from services.community.provisioning import reprovision, retry_all
+from services.community.sync import joined_requests, missing_from_platform
+
+group = AppGroup("community", help="The community platform (COMMUNITY_PLATFORM).")
+
+
+def _connector():
+    config = current_app.config
+    try:
+        return connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@group.command("check")
+def check():
+    """Call the platform with the configured credentials; exit 1 with the reason if it fails."""
+    connector = _connector()
+    try:
+        report = connector.check()
+    except CommunityError as error:
+        click.echo(f"{connector.name}: {error.message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Platform: {report.platform}")
+    click.echo(f"Community: {report.community}")
+    for found in report.found:
+        click.echo(f"  {found}: exists")
+    for missing in report.missing:
+        click.echo(f"  {missing}: NOT FOUND")
+    if report.missing:
+        click.echo(f"{len(report.missing)} configured space(s)/group(s) not found.", err=True)
+        raise SystemExit(1)
+    click.echo("All is well.")
+
+
+@group.command("retry")
+def retry():
+    """Attempt every waiting provisioning task now, whatever its backoff (after an outage)."""
+    counts = retry_all(db.get_session())
+    click.echo(
+        f"Provisioned {counts['provisioned']}, still failing {counts['waiting']}, "
+        f"refused {counts['refused']}."
+    )
+
+
+@group.command("sync")
+@click.option("--dry-run", is_flag=True, help="Only report who is missing.")
+def sync(dry_run):
+    """Compare joined requests with the platform; add anyone missing (unless --dry-run)."""
+    session = db.get_session()
+    connector = _connector()
+    try:
+        missing = missing_from_platform(session, connector)
+    except CommunityError as error:
+        raise click.ClickException(f"{connector.name}: {error.message}") from None
+    click.echo(f"{len(joined_requests(session))} joined, {len(missing)} missing on the platform.")
+    for request in missing:
+        if dry_run:
+            click.echo(f"  {request.reference}  {request.name}: missing")
+            continue
+        outcome = reprovision(session, request)
+        click.echo(f"  {request.reference}  {request.name}: {outcome}")
