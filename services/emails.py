@@ -51,13 +51,14 @@ def send_in_review(session, request):
     )
 
 
-def send_staff_new_review(session, request, hints, to):
+def send_staff_new_review(session, request, hints, to, platform_problems=0):
     return _record(
         session,
         "staff_new_review",
         to,
         request,
         hints=hints,
+        platform_problems=platform_problems,
         staff_url=links.staff_request_url(request),
         due_on=long_date(request.due_on),
     )
@@ -133,14 +134,18 @@ def send_declined(session, request):
     )
 
 
-def send_staff_review_reminder(session, to, overdue, due_today):
-    """The daily list for staff of requests overdue or due today."""
+def send_staff_review_reminder(session, to, overdue, due_today, platform_problems=()):
+    """The daily list for staff: requests overdue or due today, and platform failures."""
     return _record(
         session,
         "staff_review_reminder",
         to,
         overdue=[_reminder_item(r) for r in overdue],
         due_today=[_reminder_item(r) for r in due_today],
+        platform_problems=[
+            {"task": task, "staff_url": links.staff_request_url(task.request)}
+            for task in platform_problems
+        ],
     )
 
 

@@ -12,6 +12,7 @@ from services import emails
 from services.accounts import normalize_email, paying_accounts_for_email, review_hints
 from services.clock import utcnow
 from services.community import CommunityError, connector_for
+from services.community.provisioning import problems
 from services.dates import due_date_for
 from services.events import REQUESTER, SYSTEM, record_event
 from services.invitations import issue_invitation
@@ -143,5 +144,6 @@ def send_to_review(session, request):
     record_event(session, request, "in_review", SYSTEM, due_on=request.due_on)
     emails.send_in_review(session, request)
     hints = review_hints(session, request)
+    failing = len(problems(session))
     for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):
-        emails.send_staff_new_review(session, request, hints, staff_address)
+        emails.send_staff_new_review(session, request, hints, staff_address, failing)

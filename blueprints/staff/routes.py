@@ -8,6 +8,7 @@ from blueprints.staff.forms import ButtonForm, DeclineForm
 from models import DeclineReason, MembershipRequest, RequestSource
 from services import reviews
 from services.accounts import accounts_for_email, review_hints
+from services.community.provisioning import task_for
 from services.events import detail_of
 from services.invitations import current_invitation
 from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
@@ -62,6 +63,7 @@ def _render_request(membership_request, decline_form=None, status=200):
             hints=review_hints(session, membership_request),
             accounts=accounts_for_email(session, membership_request.email),
             invitation=current_invitation(membership_request),
+            community_task=task_for(session, membership_request),
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
             button_form=ButtonForm(),
