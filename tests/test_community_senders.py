@@ -1,0 +1,81 @@
+"""Several senders retrying the same provisioning tasks add each person once."""
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
+from services.clock import utcnow
+from services.community import connector_for
+from services.community.provisioning import attempt, start_provisioning
+from tests.conftest import app_session
+from tests.support.fake_circle import TOKEN, circle_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def waiting_tasks(app, count):
+    """`count` joined requests whose provisioning is due now; returns their addresses."""
+    addresses = []
+    with app_session(app) as session:
+        for number in range(count):
+            email = f"person{number}@example.com"
+            request = MembershipRequest(
+                reference=f"LB-T{number:05d}", name=f"Person {number}", email=email,
+                email_normalized=email, source="web", state=RequestState.JOINED,
+            )
+            session.add(request)
+            session.flush()
+            start_provisioning(session, request, "circle")
+            addresses.append(email)
+    return addresses
+
+
+def test_a_claimed_task_is_not_attempted_by_another_sender(app, fake_circle):
+    app.config.update(circle_config(fake_circle))
+    waiting_tasks(app, 1)
+    with app_session(app) as session, app.app_context():
+        task_id = session.scalar(select(CommunityProvisioning.id))
+        # Another sender holds the claim (fresh): this one leaves the task alone.
+        session.get(CommunityProvisioning, task_id).claimed_at = utcnow()
+        session.commit()
+        connector = connector_for(app.config, 1)
+        assert attempt(session, task_id, connector) is None
+        assert fake_circle.calls == []
+
+
+@pytest.mark.postgres
+def test_two_senders_retrying_the_same_tasks_add_each_member_once(
+    app, postgres_url, fake_circle, tmp_path
+):
+    addresses = waiting_tasks(app, 40)
+    fake_circle.stall = 0.01  # slow enough for the two senders to overlap
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
+    env.update(
+        SECRET_KEY="two-senders-secret-key-long-enough", SITE_URL="http://127.0.0.1",
+        DATABASE_URL=postgres_url, MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"),
+        COMMUNITY_PLATFORM="circle", CIRCLE_API_URL=fake_circle.url, CIRCLE_API_TOKEN=TOKEN,
+    )
+    command = [sys.executable, "-m", "flask", "--app", "app", "outbox", "send", "--loop",
+               "--interval", "0.2", "--max-passes", "4"]
+    senders = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
+    outputs = [sender.communicate(timeout=120)[0] for sender in senders]
+    assert all(s.returncode == 0 for s in senders), outputs
+    added = Counter(member["email"] for member in fake_circle.members)
+    assert sorted(added) == sorted(addresses)
+    assert [email for email, n in added.items() if n > 1] == [], "someone was added twice"
+    looked_up = Counter(call[2].get("email") for call in fake_circle.calls if call[0] == "GET")
+    assert set(looked_up.values()) == {1}, "a task was attempted twice"
+    with app_session(app) as session:
+        tasks = session.scalars(select(CommunityProvisioning)).all()
+        assert {t.status for t in tasks} == {ProvisioningStatus.DONE}
+        assert {t.attempts for t in tasks} == {1}
