@@ -12,10 +12,7 @@ group = AppGroup("community", help="The community platform (COMMUNITY_PLATFORM).
 
 def _connector():
     config = current_app.config
-    try:
-        return connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+    return connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
 
 
 @group.command("check")

@@ -43,6 +43,13 @@ def test_check_reports_a_missing_group(app, runner, fake_discourse):
     assert "group 41: exists" in result.output and "group 99: NOT FOUND" in result.output
 
 
+def test_check_misconfigured(app, runner):
+    app.config.update(COMMUNITY_PLATFORM="slack")
+    result = runner.invoke(args=["community", "check"])
+    assert result.exit_code == 1
+    assert "configuration: COMMUNITY_PLATFORM must be one of none, circle, discourse" in result.output
+
+
 def test_check_unreachable(app, runner, refused_url):
     app.config.update(COMMUNITY_PLATFORM="discourse", DISCOURSE_URL=refused_url)
     result = runner.invoke(args=["community", "check"])

@@ -24,8 +24,12 @@ def test_connector_for_picks_the_platform(fake_circle, fake_discourse):
     assert isinstance(connector_for({}), NoPlatform)
     assert isinstance(circle(fake_circle), CircleConnector)
     assert isinstance(discourse(fake_discourse), DiscourseConnector)
-    with pytest.raises(ValueError, match="COMMUNITY_PLATFORM"):
-        connector_for({"COMMUNITY_PLATFORM": "slack"})
+    # Settings it cannot read refuse every call with the reason (nothing crashes).
+    with pytest.raises(Refused, match="^configuration: COMMUNITY_PLATFORM must be one of"):
+        connector_for({"COMMUNITY_PLATFORM": "slack"}).provision("a@b.example", "A")
+    bad_ids = {"COMMUNITY_PLATFORM": "circle", "CIRCLE_SPACE_IDS": "12,general"}
+    with pytest.raises(Refused, match="not an integer id: 'general'"):
+        connector_for(bad_ids).check()
 
 
 # Circle ---------------------------------------------------------------------

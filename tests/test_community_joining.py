@@ -101,6 +101,9 @@ def test_discourse_sends_the_person_to_its_invite_link(discourse_app, client, in
     assert invite["link"] in outbox(kind="welcome")[0].body_text
     assert press_join(client, invited[1]).headers["Location"] == invite["link"]
     assert len(fake_discourse.invites) == 1
+    # Opened again later: "Continue" goes to the invite link, not the forum's front page.
+    page = client.get(f"/invite/{invited[1]}").get_data(as_text=True)
+    assert f'href="{invite["link"]}"' in page
 
 
 def test_discourse_existing_account(discourse_app, client, invited, fake_discourse):
@@ -212,3 +215,12 @@ def test_secrets_never_on_pages(discourse_app, client, invited, fake_discourse):
     fake_discourse.answer_next(403, {"errors": ["bad key"], "error_type": "invalid_access"})
     html = press_join(client, invited[1]).get_data(as_text=True)
     assert API_KEY not in html and API_KEY not in client.get("/healthz").get_data(as_text=True)
+
+
+def test_a_misconfigured_platform_never_breaks_the_page(app, client, invited):
+    app.config.update(COMMUNITY_PLATFORM="circle", CIRCLE_SPACE_IDS="12,general")
+    response = press_join(client, invited[1])
+    assert response.status_code == 200 and "within minutes" in response.get_data(as_text=True)
+    task = task_of(app, invited[0])
+    assert task.status == ProvisioningStatus.FAILED
+    assert task.last_error == "configuration: not an integer id: 'general'"

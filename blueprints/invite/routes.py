@@ -5,7 +5,7 @@ from flask import current_app, redirect, render_template
 import db
 from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
-from services.community.joining import FINISHING, MEMBER, accept_and_join
+from services.community.joining import FINISHING, MEMBER, accept_and_join, way_in_for
 from services.dates import long_date
 from services.invitations import find_invitation
 from services.security_headers import csp_allowing_form_target
@@ -71,5 +71,6 @@ def _explain(lookup):
             name=lookup.request.name,
             accepted_on=long_date(invitation.accepted_at),
             expired_on=long_date(invitation.expires_at),
+            continue_url=way_in_for(db.get_session(), lookup.request),
         )
     return render_template("invite/outcome.html", **context), STATUS[lookup.outcome]

@@ -158,3 +158,16 @@ class NoPlatform:
 
     def check(self):
         return CheckReport("none", "no platform connected (COMMUNITY_PLATFORM=none)")
+
+
+class Misconfigured:
+    """A platform whose settings cannot be read: every call is refused with the reason."""
+
+    def __init__(self, name, reason):
+        self.name = name
+        self.reason = reason
+
+    def _refuse(self, *_args):
+        raise Refused(self.reason)
+
+    find_member = add_member = provision = check = _refuse

@@ -52,3 +52,11 @@ def accept_and_join(session, token):
     if task.way_in_url and not task.already_member:
         return JoinOutcome(lookup, REDIRECT, task.way_in_url)
     return JoinOutcome(lookup, MEMBER, already_member=task.already_member)
+
+
+def way_in_for(session, request):
+    """The platform's link for someone who accepted (Discourse's invite), or None."""
+    task = task_for(session, request) if request is not None else None
+    if task is not None and task.status == ProvisioningStatus.DONE and not task.already_member:
+        return task.way_in_url
+    return None
