@@ -52,6 +52,9 @@ def sync(dry_run):
     """Compare joined requests with the platform; add anyone missing (unless --dry-run)."""
     session = db.get_session()
     connector = _connector()
+    if connector.name == "none":
+        click.echo("No platform connected (COMMUNITY_PLATFORM=none): nothing to compare.")
+        return
     try:
         missing = missing_from_platform(session, connector)
     except CommunityError as error:

@@ -106,6 +106,11 @@ def test_sync_reports_and_repairs_missing_members(
     assert "2 joined, 0 missing" in again.output and len(fake_circle.members) == 2
 
 
+def test_sync_with_no_platform(runner):
+    result = runner.invoke(args=["community", "sync"])
+    assert result.exit_code == 0 and "nothing to compare" in result.output
+
+
 def test_sync_when_the_platform_is_down(app, runner, fake_circle, make_request, make_account):
     app.config.update(circle_config(fake_circle))
     joined(app, make_request, make_account, "ana@a.example")
