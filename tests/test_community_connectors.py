@@ -66,6 +66,12 @@ def test_circle_existing_member_is_not_added_again(fake_circle):
     assert [c[0] for c in fake_circle.calls] == ["GET"]
 
 
+def test_circle_add_refused_because_the_member_exists_is_a_member(fake_circle):
+    fake_circle.answer_next(404, {"message": "Community member not found."})
+    fake_circle.answer_next(422, {"message": "Email has already been taken"})
+    assert circle(fake_circle).provision("ana@myshop.example", "Ana").already_member
+
+
 @pytest.mark.parametrize(
     ("status", "body", "headers", "error", "words", "retry_after"),
     [

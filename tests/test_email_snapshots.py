@@ -93,3 +93,32 @@ def test_every_email_has_a_text_and_an_html_part_and_replies_go_to_support(email
     for email in emails.values():
         assert email.body_text.strip() and "<p>" in email.body_html
         assert email.reply_to == "support@example-app.com"
+
+
+@pytest.mark.parametrize("platform", ["circle", "discourse"])
+def test_community_email_texts_match_their_snapshots(
+    app, make_account, make_request, outbox, fake_circle, fake_discourse, platform
+):
+    """The welcome with a platform's way in, and the already-a-member email."""
+    from tests.support.fake_circle import circle_config
+    from tests.support.fake_discourse import discourse_config
+
+    if platform == "circle":
+        app.config.update(circle_config(fake_circle))
+        fake_circle.add_existing("ben@myshop.example")
+    else:
+        app.config.update(discourse_config(fake_discourse))
+        fake_discourse.add_user("ben@myshop.example")
+    make_account("myshop", "active", ["ana@myshop.example", "ben@myshop.example"])
+    make_request(name="Ana Lima", email="ana@myshop.example")
+    make_request(name="Ben Ode", email="ben@myshop.example")
+    token = re.search(r"/invite/([A-Za-z0-9_-]+)\s", outbox(kind="invitation")[0].body_text)[1]
+    client = app.test_client()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                     client.get(f"/invite/{token}").get_data(as_text=True))[1]
+    client.post(f"/invite/{token}", data={"csrf_token": csrf})
+    [welcome] = outbox(kind="welcome")
+    text = re.sub(r"http://127\.0\.0\.1:\d+/invites/\w+", "<invite link>", masked(welcome))
+    assert_snapshot(f"welcome_{platform}", text)
+    if platform == "circle":
+        assert_snapshot("already_member", masked(outbox(kind="already_member")[0]))

@@ -73,6 +73,14 @@ def ids_from(value):
     return out
 
 
+# Words of a 422 that means the address already has an account (not a real validation error).
+EXISTS_WORDS = ("already", "exists", "taken")
+
+
+def says_exists(message):
+    return any(word in message.lower() for word in EXISTS_WORDS)
+
+
 class HttpConnector:
     """Shared HTTP plumbing: every call has a timeout, and no error text holds a secret."""
 

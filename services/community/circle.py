@@ -6,6 +6,7 @@ from services.community.base import (
     Member,
     Provisioned,
     ids_from,
+    says_exists,
 )
 
 
@@ -73,6 +74,9 @@ class CircleConnector(HttpConnector):
             "space_group_ids": self.space_group_ids,
         }
         response = self._call("POST", "/community_members", json=payload)
+        # Circle does not document a second add; should it refuse one, that is a member.
+        if response.status_code == 422 and says_exists(self._platform_message(response)):
+            return Provisioned(already_member=True)
         if response.status_code not in (200, 201):
             self._raise_for(response)
         body = self._json(response) or {}

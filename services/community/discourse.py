@@ -3,10 +3,7 @@
 from datetime import timedelta
 
 from services.clock import utcnow
-from services.community.base import CheckReport, HttpConnector, Member, Provisioned
-
-# Words of Discourse's 422 when the address already has an account.
-_EXISTS_WORDS = ("already", "exists", "taken")
+from services.community.base import CheckReport, HttpConnector, Member, Provisioned, says_exists
 
 
 class DiscourseConnector(HttpConnector):
@@ -87,7 +84,7 @@ class DiscourseConnector(HttpConnector):
         if self.group_ids:
             payload["group_ids"] = ",".join(map(str, self.group_ids))
         response = self._call("POST", "/invites.json", json=payload)
-        if response.status_code == 422 and self._says_exists(response):
+        if response.status_code == 422 and says_exists(self._platform_message(response)):
             return Provisioned(already_member=True)
         if response.status_code != 200:
             self._raise_for(response)
@@ -95,10 +92,6 @@ class DiscourseConnector(HttpConnector):
         return Provisioned(
             already_member=False, member_id=str(body.get("id", "")), link=body.get("link")
         )
-
-    def _says_exists(self, response):
-        message = self._platform_message(response).lower()
-        return any(word in message for word in _EXISTS_WORDS)
 
     def check(self):
         # /about.json answers anyone: an admin list proves the key and username work.
