@@ -29,7 +29,7 @@ def test_lists_overdue_and_due_today(app, runner, use_session, outbox):
         late_ref, due_ref = late.reference, due.reference
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code == 0, result.output
-    assert "(1 overdue, 1 due today) to team@example-app.com" in result.output
+    assert "(1 overdue, 1 due today) for team@example-app.com" in result.output
     assert late_ref in result.output and due_ref in result.output
     assert "Fresh Fay" not in result.output
     [email] = outbox(kind="staff_review_reminder")

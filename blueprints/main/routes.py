@@ -1,10 +1,11 @@
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 
 import db
 from blueprints.main import bp
 from services import health
 from services.content import get_index
 from services.home import TILES, top_answers
+from services.jobs.worker import worker_health
 
 
 @bp.get("/")
@@ -21,7 +22,20 @@ def healthz():
     problem = health.database_problem(db.get_engine())
     if problem:
         return jsonify(status="unavailable", database=problem), 503
-    return jsonify(status="ok", database="ok")
+    worker = worker_health(db.get_session())
+    return jsonify(
+        status="ok",
+        database="ok",
+        worker={
+            "last_seen": _iso(worker.last_seen),
+            "late": worker.late(current_app.config["WORKER_LATE_MINUTES"]),
+            "oldest_waiting_email": _iso(worker.oldest_waiting_email),
+        },
+    )
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
 
 
 @bp.get("/ping")

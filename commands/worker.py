@@ -1,0 +1,39 @@
+import signal
+import time
+
+import click
+from flask import current_app
+
+from services.jobs.worker import run_pass, worker_name
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True,
+              help="One pass of everything waiting and every schedule that is due, then exit.")
+@click.option("--interval", type=float, default=None,
+              help="Seconds between passes (default WORKER_INTERVAL).")
+def worker(once, interval):
+    """All background work: emails, look-ups and every schedule (run one or more)."""
+    app = current_app._get_current_object()
+    interval = app.config["WORKER_INTERVAL"] if interval is None else interval
+    name = worker_name()
+    stopping = []
+    if not once:
+        # systemd and Ctrl-C: finish the pass in hand, then stop.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.append(True))
+        click.echo(f"Worker {name} started: a pass every {interval:g} s. Ctrl-C stops it.")
+    while True:
+        report = run_pass(app, name=name)
+        for line in report.lines():
+            click.echo(line)
+        if once:
+            if report.errors:
+                raise SystemExit(1)
+            return
+        deadline = time.monotonic() + interval
+        while not stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, interval))
+        if stopping:
+            click.echo("Worker stopped.")
+            return
