@@ -135,14 +135,9 @@ def run_worker(app):
     Schedules are left out (pass schedules=True for them): tests run at any time
     of day, and a daily job firing in the middle of one would surprise it.
     """
-    from services.jobs.worker import run_pass
+    from tests.support.worker import run_worker_pass
 
-    def run(schedules=False, now=None):
-        report = run_pass(app, now=now, schedules=schedules, name="test-worker")
-        assert not report.errors, report.errors
-        return report
-
-    return run
+    return lambda schedules=False, now=None: run_worker_pass(app, schedules, now)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """/join: the automatic check (in the worker), the one neutral confirmation page, double
 submissions, nothing half-written."""
 
-import logging
 import re
 import secrets
 import threading
@@ -350,8 +349,9 @@ def test_a_failed_screening_queues_no_email_and_is_retried(app, join, monkeypatc
     assert outbox() == []
     assert not (tmp_path / "mail").exists()
     monkeypatch.undo()
-    from services.clock import utcnow
     from datetime import timedelta
+
+    from services.clock import utcnow
 
     run_pass(app, schedules=False, now=utcnow() + timedelta(hours=1))  # retried later
     assert only_request(app).state == RequestState.IN_REVIEW
