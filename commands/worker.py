@@ -3,6 +3,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from services.jobs.worker import run_pass, worker_name
 
@@ -12,6 +13,7 @@ from services.jobs.worker import run_pass, worker_name
               help="One pass of everything waiting and every schedule that is due, then exit.")
 @click.option("--interval", type=float, default=None,
               help="Seconds between passes (default WORKER_INTERVAL).")
+@with_appcontext
 def worker(once, interval):
     """All background work: emails, look-ups and every schedule (run one or more)."""
     app = current_app._get_current_object()

@@ -9,7 +9,7 @@ from models import DeclineReason, MembershipRequest, RequestSource
 from services import reviews
 from services.accounts import accounts_for_email, review_hints
 from services.events import detail_of
-from services.invitations import current_invitation
+from services.invitations import current_invitation, effective_state
 from services.jobs.worker import worker_health
 from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
 
@@ -60,6 +60,7 @@ def _render_request(membership_request, decline_form=None, status=200):
         render_template(
             "staff/request.html",
             req=membership_request,
+            state=effective_state(membership_request),
             overdue=is_overdue(membership_request),
             due_words=due_in_words(membership_request.due_on),
             hints=review_hints(session, membership_request),
