@@ -97,11 +97,11 @@ def due_ids(session, limit=100, now=None):
     return ids
 
 
-def send_due(session, limit=100):
+def send_due(session, limit=100, now=None):
     """One pass of the sender: deliver every email that is due. Returns (sent, failed)."""
     sent = failed = 0
-    for email_id in due_ids(session, limit=limit):
-        if not claim(session, email_id):
+    for email_id in due_ids(session, limit=limit, now=now):
+        if not claim(session, email_id, now):
             continue
         if deliver_one(session, session.get(OutboxEmail, email_id)):
             sent += 1
@@ -112,7 +112,7 @@ def send_due(session, limit=100):
 
 def send_due_now(session, now=None):
     """The worker's queue job: every due email; returns how many were sent."""
-    return send_due(session)[0]
+    return send_due(session, now=now)[0]
 
 
 def deliver_one(session, email):
