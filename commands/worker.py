@@ -21,9 +21,14 @@ def worker(once, interval):
     name = worker_name()
     stopping = []
     if not once:
-        # systemd and Ctrl-C: finish the pass in hand, then stop.
+        # systemd and Ctrl-C: finish the pass in hand, then stop; a second signal stops now.
+        def stop(*_):
+            if stopping:
+                raise SystemExit(1)
+            stopping.append(True)
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stopping.append(True))
+            signal.signal(signum, stop)
         click.echo(f"Worker {name} started: a pass every {interval:g} s. Ctrl-C stops it.")
     while True:
         report = run_pass(app, name=name)
