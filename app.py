@@ -78,7 +78,7 @@ def _refuse_insecure_secret(app):
 
 def _refuse_per_process_rate_limits(app):
     """memory:// counts per process: with several web processes every limit multiplies."""
-    if app.debug or app.testing:
+    if app.debug or app.testing or not app.config["RATELIMIT_ENABLED"]:
         return
     processes = app.config["WEB_PROCESSES"]
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and processes > 1:

@@ -338,11 +338,12 @@ def test_per_process_rate_limits_with_several_web_processes_refuse_to_start(tmp_
     from tests.conftest import base_test_config
 
     config = {**base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}"),
-              "TESTING": False, "WEB_PROCESSES": 3}
+              "TESTING": False, "WEB_PROCESSES": 3, "RATELIMIT_ENABLED": True}
     with pytest.raises(ConfigurationError, match=r"^RATELIMIT_STORAGE_URI=memory:// counts"):
         create_app(config)
     create_app({**config, "WEB_PROCESSES": 1})
     create_app({**config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
+    create_app({**config, "RATELIMIT_ENABLED": False})  # nothing to count
 
 
 def test_a_repeat_join_for_an_old_request_emails_a_status_link_once_per_address_limit(

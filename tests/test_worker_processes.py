@@ -175,7 +175,7 @@ def test_gunicorn_refuses_per_process_limits_with_several_processes_in_one_line(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "--no-control-socket", "--bind", f"127.0.0.1:{free_port()}", "--workers", "3",
          "wsgi:app"],
-        cwd=ROOT, env=_env(app), capture_output=True, text=True, timeout=60,
+        cwd=ROOT, env=_env(app, RATELIMIT_ENABLED="1"), capture_output=True, text=True, timeout=60,
     )
     assert result.returncode != 0
     assert "Error: RATELIMIT_STORAGE_URI=memory:// counts in each of the 3 web processes" in (
