@@ -13,8 +13,9 @@ from services.jobs.worker import run_pass, worker_name
               help="One pass of everything waiting and every schedule that is due, then exit.")
 @click.option("--interval", type=float, default=None,
               help="Seconds between passes (default WORKER_INTERVAL).")
+@click.option("--max-passes", default=0, hidden=True, help="Stop after N passes (tests).")
 @with_appcontext
-def worker(once, interval):
+def worker(once, interval, max_passes):
     """All background work: emails, look-ups and every schedule (run one or more)."""
     app = current_app._get_current_object()
     interval = app.config["WORKER_INTERVAL"] if interval is None else interval
@@ -30,13 +31,17 @@ def worker(once, interval):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, stop)
         click.echo(f"Worker {name} started: a pass every {interval:g} s. Ctrl-C stops it.")
+    passes = 0
     while True:
         report = run_pass(app, name=name)
+        passes += 1
         for line in report.lines():
             click.echo(line)
         if once:
             if report.errors:
                 raise SystemExit(1)
+            return
+        if max_passes and passes >= max_passes:
             return
         deadline = time.monotonic() + interval
         while not stopping and time.monotonic() < deadline:
