@@ -360,3 +360,15 @@ def test_a_repeat_join_for_an_old_request_emails_a_status_link_once_per_address_
                                     "email": ANA, "agree": "y"})
     run_worker()
     assert [e.kind for e in outbox(to=ANA)] == ["invitation", "status_link", "status_link"]
+
+
+def test_old_slots_are_forgotten_but_each_jobs_latest_is_kept(app, run_worker):
+    old = utcnow() - timedelta(days=60)
+    with app_session(app) as session:
+        for job, slot in (("yearly", old), ("often", old), ("often", old + timedelta(days=1))):
+            session.add(ScheduledRun(job=job, slot=slot, worker="w0"))
+    run_worker()
+    with app_session(app) as session:
+        kept = sorted(session.execute(select(ScheduledRun.job, ScheduledRun.slot)).all())
+    assert [job for job, _slot in kept] == ["often", "yearly"]
+    assert kept[0][1] == old + timedelta(days=1)

@@ -12,10 +12,11 @@ import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import aliased
 
 import db
-from models import OutboxEmail, OutboxStatus, WorkerHeartbeat
+from models import OutboxEmail, OutboxStatus, ScheduledRun, WorkerHeartbeat
 from services.clock import as_utc, utcnow
 from services.jobs import schedule
 from services.jobs.registry import QUEUE_JOBS, SCHEDULED_JOBS, resolve
@@ -80,7 +81,7 @@ def _guarded(session, report, job_name, work, *args):
 
 
 def beat(session, name):
-    """Record that this worker is alive; forget workers silent for a day."""
+    """Record that this worker is alive; forget workers silent for a day, and old slots."""
     now = utcnow()
     row = session.get(WorkerHeartbeat, name)
     if row is None:
@@ -89,6 +90,15 @@ def beat(session, name):
         row.last_seen = now
     forgotten = WorkerHeartbeat.last_seen < now - timedelta(days=1)
     session.execute(delete(WorkerHeartbeat).where(forgotten))
+    # Keep a month of slots to look back on, and always each job's latest (it is the lock
+    # of the current slot, however long ago a monthly or yearly job's slot began).
+    newer = aliased(ScheduledRun)
+    session.execute(
+        delete(ScheduledRun).where(
+            ScheduledRun.slot < now - timedelta(days=31),
+            exists().where(newer.job == ScheduledRun.job, newer.slot > ScheduledRun.slot),
+        )
+    )
     session.commit()
 
 
