@@ -111,8 +111,13 @@ def send_due(session, limit=100, now=None):
 
 
 def send_due_now(session, now=None):
-    """The worker's queue job: every due email; returns how many were sent."""
-    return send_due(session, now=now)[0]
+    """The worker's queue job: every due email, in batches; returns how many were sent."""
+    total = 0
+    while True:
+        sent, failed = send_due(session, limit=100, now=now)
+        total += sent
+        if sent + failed < 100:
+            return total
 
 
 def deliver_one(session, email):

@@ -25,6 +25,8 @@ from services.logging_setup import mask_emails
 
 log = logging.getLogger(__name__)
 
+BATCH = 100
+
 
 def enqueue(session, kind, **payload):
     """Add a look-up to the queue in the caller's transaction."""
@@ -75,10 +77,15 @@ def run_due(session, now=None):
     """Do every look-up that is due; returns how many were done."""
     now = now or utcnow()
     done = 0
-    for job_id in due_ids(session, now):
-        if claim(session, job_id, now):
-            done += run_claimed(session, job_id, now)
-    return done
+    while True:  # batches, until nothing is left that this worker can claim
+        ids = due_ids(session, now, limit=BATCH)
+        won = 0
+        for job_id in ids:
+            if claim(session, job_id, now):
+                won += 1
+                done += run_claimed(session, job_id, now)
+        if len(ids) < BATCH or not won:
+            return done
 
 
 def run_claimed(session, job_id, claimed_at):
