@@ -209,8 +209,11 @@ def test_a_slow_worker_whose_claim_was_taken_over_does_not_do_the_work_twice(
     assert len(outbox(kind="status_link")) == 1
 
 
-def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(app, monkeypatch):
+def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(
+    app, monkeypatch, client, make_staff
+):
     from services import status_checks
+    from tests.staff_helpers import sign_in
 
     def broken(session, email):
         raise ValueError(f"cannot look up {email}")
@@ -226,6 +229,9 @@ def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(app, monkeyp
         assert job.status == JobStatus.DEAD
         assert "a***@myshop.example" in job.last_error
         assert "ana@" not in job.last_error
+    sign_in(client, make_staff)
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    assert "0 waiting, 0 in hand, <strong>1 failed for good</strong>" in page
 
 
 @pytest.mark.app_config(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1")

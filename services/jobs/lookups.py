@@ -16,7 +16,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from models import JobStatus, PendingJob
 from services.clock import utcnow
@@ -126,3 +126,13 @@ def _record_failure(session, job_id, claimed_at, attempts, exc):
     )
     session.commit()
     log.warning("look-up %s failed (attempt %s): %s", job_id, attempts, error)
+
+
+def counts(session):
+    """How many look-ups are waiting, being done and dead (for the staff outbox page)."""
+    found = dict(
+        session.execute(
+            select(PendingJob.status, func.count(PendingJob.id)).group_by(PendingJob.status)
+        ).all()
+    )
+    return {status.value: found.get(status.value, 0) for status in JobStatus}
