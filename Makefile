@@ -17,18 +17,20 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed
 
-## make run: set up, migrate, seed demo data when empty, serve on 127.0.0.1:5000
+## make run: set up, migrate, seed demo data when empty, then the site on 127.0.0.1:5000
+## and one worker together (dev.py; Ctrl-C stops both)
 run: setup
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo seed --if-empty
-	FLASK_DEBUG=1 $(FLASK) outbox send
-	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_DEBUG=1 $(BIN)/python dev.py --host $(HOST) --port $(PORT)
 
 ## make test: set up, then run every test (browser tests skip without Chromium)
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production")
+## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production").
+## Production runs two processes: this web server, and the worker beside it:
+##   FLASK_DEBUG=0 .venv/bin/flask --app app worker
 serve: setup
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

@@ -10,6 +10,7 @@ from blueprints import register_blueprints
 from commands import register_commands
 from extensions import init_extensions
 from services import content, logging_setup, request_guard, security_headers, static_assets
+from services.jobs.schedule import check_expressions
 
 
 class ConfigurationError(RuntimeError):
@@ -27,6 +28,8 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     _fill_derived_settings(app)
     _refuse_insecure_secret(app)
+    _refuse_per_process_rate_limits(app)
+    _refuse_bad_schedules(app)
 
     logging_setup.init_app(app)
     request_guard.init_app(app)
@@ -71,3 +74,21 @@ def _refuse_insecure_secret(app):
             "SECRET_KEY must be set to a long random value outside development "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+
+
+def _refuse_per_process_rate_limits(app):
+    """memory:// counts per process: with several web processes every limit multiplies."""
+    if app.debug or app.testing or not app.config["RATELIMIT_ENABLED"]:
+        return
+    processes = app.config["WEB_PROCESSES"]
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and processes > 1:
+        raise ConfigurationError(
+            f"RATELIMIT_STORAGE_URI=memory:// counts in each of the {processes} web processes "
+            "on its own: set RATELIMIT_STORAGE_URI=redis://host:6379/0 or serve one process."
+        )
+
+
+def _refuse_bad_schedules(app):
+    problems = check_expressions(app.config)
+    if problems:
+        raise ConfigurationError("; ".join(problems))

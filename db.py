@@ -2,8 +2,9 @@
 
 Views never commit. A request's session is committed once, after the view has
 returned a response below 500, and rolled back otherwise (indico's request
-handler). Emails recorded in the outbox during the request are delivered only
-after that commit succeeds, so no email leaves for a change that was not saved.
+handler). Emails recorded in the outbox during the request are rows in that
+same transaction; the worker (services.jobs) delivers them once committed, so
+no email leaves for a change that was not saved.
 """
 
 from flask import current_app, g
@@ -78,9 +79,6 @@ def _commit_at_the_edge(response):
         session.rollback()
         return response
     session.commit()
-    from services import outbox  # imported here: outbox needs the app, not the reverse
-
-    outbox.deliver_after_response(session, response)
     return response
 
 

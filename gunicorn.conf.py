@@ -3,7 +3,10 @@
 Every setting can be changed from the environment:
   BIND                 address to listen on (default 127.0.0.1:8000; a proxy sits in front)
   WEB_CONCURRENCY      number of worker processes (default 2 x CPU cores + 1, at most
-                       MAX_WORKERS, default 8: each worker holds its own database pool)
+                       MAX_WORKERS, default 8: each worker holds its own database pool).
+                       With RATELIMIT_STORAGE_URI=memory:// (the default) rate limits are
+                       counted per process, so the default is then ONE process serving
+                       that many threads, and asking for more processes is refused.
   GUNICORN_TIMEOUT     seconds a request may take before its worker is restarted (30)
 """
 
@@ -15,8 +18,15 @@ os.environ["FLASK_DEBUG"] = "0"
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 _cap = int(os.environ.get("MAX_WORKERS", "8"))
-workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, _cap))
-worker_class = "sync"
+_concurrency = min(2 * multiprocessing.cpu_count() + 1, _cap)
+if os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+    # One process keeps one count of every rate limit; threads serve in parallel.
+    workers = int(os.environ.get("WEB_CONCURRENCY") or 1)
+    threads = _concurrency
+    worker_class = "gthread"
+else:
+    workers = int(os.environ.get("WEB_CONCURRENCY") or _concurrency)
+    worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
@@ -46,4 +56,7 @@ def on_starting(server):
     """
     from app import create_app
 
+    # The number of web processes (it may come from --workers): create_app refuses
+    # a per-process rate-limit store shared by several.
+    os.environ["WEB_PROCESSES"] = str(server.cfg.workers)
     create_app()

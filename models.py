@@ -342,3 +342,56 @@ class CommunityProvisioning(Base):
     way_in_url: Mapped[str | None] = mapped_column(String(2000))
 
     request: Mapped[MembershipRequest] = relationship()
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"  # claimed by a worker; stale after WORKER_CLAIM_TIMEOUT
+    DEAD = "dead"  # failed WORKER_MAX_ATTEMPTS times; kept (address masked) for staff
+
+
+class PendingJob(Base):
+    """A look-up a form asked for (resend, status link, subdomain list, screening).
+
+    Written in the request's transaction; the worker claims it with a conditional
+    UPDATE, does it, and deletes the row (it holds an address: nothing is kept).
+    """
+
+    __tablename__ = "pending_job"
+    __table_args__ = (Index("ix_pending_job_status_run_after", "status", "run_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ScheduledRun(Base):
+    """One row per (scheduled job, slot): the unique key is the lock that makes
+    any number of workers run each slot once."""
+
+    __tablename__ = "scheduled_run"
+    __table_args__ = (UniqueConstraint("job", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(60))
+    slot: Mapped[datetime] = mapped_column(UtcDateTime())
+    worker: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkerHeartbeat(Base):
+    """When each worker process last finished a pass (for /healthz and staff)."""
+
+    __tablename__ = "worker_heartbeat"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -40,10 +40,25 @@ DEFAULTS = {
     "MAIL_TIMEOUT": 10,
     # Our MAIL_BACKEND decides; Flask-Mail would otherwise stay silent under TESTING.
     "MAIL_SUPPRESS_SEND": False,
-    # "after_response" delivers right after the request; "worker" leaves it
-    # to `flask outbox send --loop`.
-    "OUTBOX_DELIVERY": "after_response",
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # The worker (`flask worker`): seconds between passes; a claim older than
+    # WORKER_CLAIM_TIMEOUT seconds belongs to a dead worker and is taken over;
+    # staff are warned when no worker has been seen for WORKER_LATE_MINUTES.
+    "WORKER_INTERVAL": 5,
+    "WORKER_CLAIM_TIMEOUT": 300,
+    "WORKER_MAX_ATTEMPTS": 5,
+    "WORKER_LATE_MINUTES": 5,
+    # Schedules: cron expressions ("minute hour day month weekday") in TIMEZONE;
+    # an empty value switches a job off.
+    "SCHEDULE_EXPIRE_INVITATIONS": "*/15 * * * *",
+    "SCHEDULE_INVITATION_REMINDERS": "30 8 * * *",
+    "SCHEDULE_REVIEW_REMIND": "15 8 * * 1-5",
+    "SCHEDULE_DATA_PURGE": "45 3 * * *",
+    "RETENTION_DAYS": 365,
+    # A repeated /join for an address whose request is this recent sends nothing more.
+    "JOIN_REPEAT_MINUTES": 10,
+    # Web worker processes serving the site (gunicorn sets it from its own setting).
+    "WEB_PROCESSES": 1,
     # Rate limits.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
@@ -96,6 +111,9 @@ _INTS = {
     "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_LOCKOUT_ATTEMPTS", "STAFF_LOCKOUT_MINUTES",
     "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT", "COMMUNITY_TIMEOUT",
     "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
+    "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
+    "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
+    "WEB_PROCESSES",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",

@@ -44,8 +44,8 @@ def base_env(**overrides):
     env.update(
         SECRET_KEY=secrets.token_hex(32),
         MAIL_BACKEND="file",
-        OUTBOX_DELIVERY="worker",
         RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_ENABLED="0",  # several processes with memory:// are refused otherwise
         PYTHONPATH=ROOT,
     )
     env.update({key: str(value) for key, value in overrides.items()})

@@ -4,7 +4,7 @@ Starts Lobby under gunicorn on a free loopback port with a temporary SQLite
 database (migrated with `flask db upgrade`, seeded with one invited address),
 then POSTs /resend for the known and for an unknown address, interleaved, and
 prints the median and 90th percentile of each and how far the medians differ.
-The goal is under 20%: the work that differs must happen after the response.
+The goal is under 20%: the work that differs happens in the worker, not the request.
 
 The client runs on its own CPU, apart from the server, as a visitor's browser
 would; and the requests come 50 ms apart, one visitor at a time, so the work a
@@ -123,7 +123,7 @@ def timed_post(port, token, cookie, email):
 
 
 def invitations_recorded(workdir):
-    """How many invitations the known address got: proof the deferred work ran."""
+    """How many invitations the known address got: proof the queued look-ups were real."""
     import sqlite3
 
     with sqlite3.connect(os.path.join(workdir, "bench.sqlite3")) as connection:
@@ -172,6 +172,9 @@ def main():
                     if round_number >= args.warmup:
                         times[email].append(elapsed)
                     time.sleep(args.pause)
+        # The look-ups were only queued; the worker does them (and proves they were real).
+        subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         sent = invitations_recorded(workdir)
 
     print(f"{args.requests} POST /resend per address after {args.warmup} untimed, "

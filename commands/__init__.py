@@ -17,7 +17,14 @@ GROUPS = [
     "community",
 ]
 
+# Commands of their own (no group): the module's function of the same name.
+COMMANDS = [
+    "worker",
+]
+
 
 def register_commands(app):
     for module in GROUPS:
         app.cli.add_command(import_module(f"commands.{module}").group)
+    for name in COMMANDS:
+        app.cli.add_command(getattr(import_module(f"commands.{name}"), name))

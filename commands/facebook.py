@@ -1,11 +1,9 @@
 import csv
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 import db
-from services import outbox
 from services.facebook_invites import BadListError, invite_from_list
 
 group = AppGroup("facebook", help="The former Facebook group.")
@@ -40,18 +38,5 @@ def invite_command(csv_file, unmatched_file):
         writer.writerow(["email", "name"])
         writer.writerows(report.not_matched)
     click.echo(report.summary())
-    _deliver_now(session)
+    click.echo("The emails are in the outbox: the worker sends them.")
 
-
-def _deliver_now(session):
-    """Send the invitations now, as a web request would; a worker sends them otherwise."""
-    ids = outbox.take_new_ids(session)
-    if not ids:
-        return
-    if current_app.config["OUTBOX_DELIVERY"] != "after_response":
-        click.echo(f"{len(ids)} email(s) queued for the outbox worker.")
-        return
-    sent = outbox.deliver_ids(session, ids)
-    failed = len(ids) - sent
-    tail = f"; {failed} will be retried by `outbox send`" if failed else ""
-    click.echo(f"Emails sent: {sent}{tail}.")

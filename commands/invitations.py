@@ -47,7 +47,7 @@ def echo_summary(summary):
     else:
         click.echo(f"Invited {summary.invited}. Skipped: {skipped}.")
         if summary.invited:
-            click.echo("The invitations are in the outbox; `flask outbox send` delivers them.")
+            click.echo("The invitations are in the outbox: the worker sends them.")
 
 
 @group.command("remind")

@@ -5,7 +5,6 @@ from flask.cli import AppGroup
 
 import db
 from services import outbox
-from services.community.provisioning import provision_due
 
 group = AppGroup("outbox", help="Delivering the emails in the outbox.")
 
@@ -19,7 +18,6 @@ def send(loop, interval, max_passes):
     passes = 0
     while True:
         with db.new_session() as session:
-            provision_due(session)  # until `flask worker` (issue 14) runs it
             sent, failed = outbox.send_due(session)
         passes += 1
         if sent or failed or not loop:

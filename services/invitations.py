@@ -158,3 +158,19 @@ def expire_invitations(session, now=None):
             record_event(session, request, "expired", SYSTEM)
             count += 1
     return count
+
+
+def effective_state(request, now=None):
+    """The request's state as of now: `invited` whose every link has lapsed reads `expired`.
+
+    The schedule moves such requests to `expired` every few minutes; the status
+    page and the staff console read this so that they are right before it has.
+    """
+    if request.state != RequestState.INVITED:
+        return request.state
+    now = now or utcnow()
+    live = [
+        i for i in request.invitations
+        if i.accepted_at is None and i.revoked_at is None and i.expires_at > now
+    ]
+    return request.state if live or not request.invitations else RequestState.EXPIRED

@@ -1,29 +1,39 @@
 """The outbox: every email is a row written in the transaction that caused it.
 
-Delivery happens only after that transaction commits: right after the response
-(OUTBOX_DELIVERY=after_response) or from `flask outbox send --loop`. A row is
-claimed with a conditional UPDATE (status pending/failed -> sending), which only
-one sender can win, so several senders never deliver the same email twice.
+The worker (`flask worker`, services.jobs) delivers it after that transaction
+commits. A row is claimed with a conditional UPDATE (status pending/failed ->
+sending), which only one sender can win, so several workers never deliver the
+same email twice; a claim older than WORKER_CLAIM_TIMEOUT belongs to a worker
+that died and is taken over.
+
+One email never blocks the others: whatever goes wrong while sending it is
+recorded on its row (addresses masked) and the pass moves on. A permanent
+error (a 5xx reply, an address that cannot be encoded) makes it dead at once,
+for staff to see. An email is sent once the server answers 250 to DATA: an
+error after that (at QUIT) is logged, never retried. Each email's Message-ID
+is derived from its row, so a copy sent twice after a crash is the same message.
 """
 
 import logging
 import os
 import smtplib
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import Message
 from sqlalchemy import func, or_, select, update
 
-import db
-from extensions import mail
 from models import OutboxEmail, OutboxStatus
 from services.clock import utcnow
+from services.logging_setup import mask_emails
 
 log = logging.getLogger(__name__)
 
-_SESSION_KEY = "outbox_new_ids"
-STALE_CLAIM = timedelta(minutes=10)
+
+
+def _stale_claim():
+    return timedelta(seconds=current_app.config["WORKER_CLAIM_TIMEOUT"])
 
 
 def record_email(session, *, kind, to, subject, body_text, body_html, request_id=None):
@@ -41,37 +51,7 @@ def record_email(session, *, kind, to, subject, body_text, body_html, request_id
     )
     session.add(row)
     session.flush()
-    session.info.setdefault(_SESSION_KEY, []).append(row.id)
     return row
-
-
-def take_new_ids(session):
-    """The ids recorded in this session since the last call (after a commit)."""
-    return session.info.pop(_SESSION_KEY, [])
-
-
-def deliver_after_response(session, response):
-    """Deliver the emails this request committed, once the response is sent."""
-    ids = take_new_ids(session)
-    if not ids or current_app.config["OUTBOX_DELIVERY"] != "after_response":
-        return
-    app = current_app._get_current_object()
-
-    def deliver():
-        with app.app_context():
-            with db.new_session(app) as own_session:
-                deliver_ids(own_session, ids)
-
-    response.call_on_close(deliver)
-
-
-def deliver_ids(session, ids):
-    """Deliver the given emails now, each only if this caller wins its claim."""
-    sent = 0
-    for email_id in ids:
-        if claim(session, email_id):
-            sent += deliver_one(session, session.get(OutboxEmail, email_id))
-    return sent
 
 
 def claim(session, email_id, now=None):
@@ -84,7 +64,7 @@ def claim(session, email_id, now=None):
             or_(
                 OutboxEmail.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
                 (OutboxEmail.status == OutboxStatus.SENDING)
-                & (OutboxEmail.claimed_at < now - STALE_CLAIM),
+                & (OutboxEmail.claimed_at < now - _stale_claim()),
             ),
         )
         .values(status=OutboxStatus.SENDING, claimed_at=now)
@@ -104,7 +84,7 @@ def due_ids(session, limit=100, now=None):
                 OutboxEmail.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED])
                 & (OutboxEmail.next_attempt_at <= now),
                 (OutboxEmail.status == OutboxStatus.SENDING)
-                & (OutboxEmail.claimed_at < now - STALE_CLAIM),
+                & (OutboxEmail.claimed_at < now - _stale_claim()),
             )
         )
         .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
@@ -117,11 +97,11 @@ def due_ids(session, limit=100, now=None):
     return ids
 
 
-def send_due(session, limit=100):
+def send_due(session, limit=100, now=None):
     """One pass of the sender: deliver every email that is due. Returns (sent, failed)."""
     sent = failed = 0
-    for email_id in due_ids(session, limit=limit):
-        if not claim(session, email_id):
+    for email_id in due_ids(session, limit=limit, now=now):
+        if not claim(session, email_id, now):
             continue
         if deliver_one(session, session.get(OutboxEmail, email_id)):
             sent += 1
@@ -130,27 +110,50 @@ def send_due(session, limit=100):
     return sent, failed
 
 
+def send_due_now(session, now=None):
+    """The worker's queue job: every due email, in batches; returns how many were sent."""
+    total = 0
+    while True:
+        sent, failed = send_due(session, limit=100, now=now)
+        total += sent
+        if sent + failed < 100:
+            return total
+
+
 def deliver_one(session, email):
     """Hand one claimed email to the mail backend and record the outcome."""
     email.attempts += 1
     try:
         _transport(email)
-    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
-        if email.attempts >= max_attempts:
+    except Exception as exc:  # noqa: BLE001 - one bad email must never stop the queue
+        email.last_error = mask_emails(f"{type(exc).__name__}: {exc}")[:2000]
+        if is_permanent(exc) or email.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             email.status = OutboxStatus.DEAD
         else:
             email.status = OutboxStatus.FAILED
             email.next_attempt_at = utcnow() + backoff(email.attempts)
         session.commit()
-        log.warning("email %s failed (attempt %s): %s", email.id, email.attempts, email.last_error)
+        log.warning(
+            "email %s %s (attempt %s): %s", email.id, email.status, email.attempts,
+            email.last_error,
+        )
         return False
     email.status = OutboxStatus.SENT
     email.sent_at = utcnow()
     email.last_error = None
     session.commit()
     return True
+
+
+def is_permanent(exc):
+    """True when sending again cannot help: a 5xx reply, or an address we cannot encode."""
+    if isinstance(exc, UnicodeError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
 
 
 def backoff(attempts):
@@ -166,12 +169,11 @@ def retry(session, email_id):
     email.status = OutboxStatus.PENDING
     email.next_attempt_at = utcnow()
     session.flush()
-    session.info.setdefault(_SESSION_KEY, []).append(email.id)
     return True
 
 
 def build_message(email):
-    return Message(
+    message = Message(
         subject=email.subject,
         recipients=[email.to_addr],
         body=email.body_text,
@@ -180,6 +182,15 @@ def build_message(email):
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         extra_headers={"X-Lobby-Outbox-Id": str(email.id)},
     )
+    message.msgId = message_id(email)
+    return message
+
+
+def message_id(email):
+    """The same Message-ID on every attempt at one email."""
+    _name, sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    domain = sender.rpartition("@")[2] or "lobby.invalid"
+    return f"<outbox-{email.id}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def _transport(email):
@@ -191,29 +202,34 @@ def _transport(email):
         with open(path, "wb") as handle:
             handle.write(message.as_bytes())
         return
-    # Built from the current config on each send, so settings changed at run
-    # time (and in tests) apply; Flask-Mail otherwise reads them once at start.
-    config = current_app.config
-    state = mail.init_mail(config, False, False)
-    with _TimedConnection(state, config["MAIL_TIMEOUT"]) as connection:
-        message.send(connection)
+    _send_smtp(current_app.config, message)
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's SMTP connection with a timeout, so a hung server cannot hang us."""
+def _send_smtp(config, message):
+    """Send over SMTP; returns once the server has answered 250 to DATA.
 
-    def __init__(self, state, timeout):
-        super().__init__(state)
-        self.timeout = timeout
-
-    def configure_host(self):
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp_class(self.mail.server, self.mail.port, timeout=self.timeout)
-        if self.mail.use_tls:
+    Built from the current config on each send, so settings changed at run time
+    (and in tests) apply. MAIL_TIMEOUT bounds every wait, so a server that
+    accepts and never answers only costs the worker that long.
+    """
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    try:
+        if config["MAIL_USE_TLS"]:
             host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        sender = parseaddr(message.sender)[1]
+        host.sendmail(sender, list(message.send_to), message.as_bytes())
+    except BaseException:
+        host.close()
+        raise
+    # Accepted (250 to DATA): the email is sent, whatever QUIT does now.
+    try:
+        host.quit()
+    except (smtplib.SMTPException, OSError) as exc:
+        log.info("mail server closed badly after accepting %s: %s", message.msgId, exc)
+        host.close()
 
 
 def needing_attention(session, limit=200):

@@ -12,9 +12,12 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from models import MembershipRequest, RequestState
+from services import emails
 from services.accounts import normalize_email, review_hints_for
+from services.community.provisioning import problems
 from services.dates import local_today, long_date
 from services.references import normalize_reference
+from settings import as_list
 
 PAGE_SIZE = 50
 
@@ -165,3 +168,19 @@ def due_in_words(due_on, today=None):
         late = -days
         return f"{late} day{'s' if late != 1 else ''} overdue (was due {long_date(due_on)})"
     return f"due {long_date(due_on)}"
+
+
+def send_review_reminder(session, now=None):
+    """Email STAFF_NOTIFY_EMAILS the requests overdue or due today (nothing when none).
+
+    Platform failures older than an hour are listed too. Returns (overdue,
+    due_today, failing, recipients); the daily schedule and `flask review remind`
+    both call it.
+    """
+    overdue, due_today = due_for_reminder(session, local_today(now))
+    failing = problems(session, now)
+    recipients = as_list(current_app.config["STAFF_NOTIFY_EMAILS"])
+    if overdue or due_today or failing:
+        for address in recipients:
+            emails.send_staff_review_reminder(session, address, overdue, due_today, failing)
+    return overdue, due_today, failing, recipients

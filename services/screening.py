@@ -16,6 +16,7 @@ from services.community.provisioning import problems
 from services.dates import due_date_for
 from services.events import REQUESTER, SYSTEM, record_event
 from services.invitations import issue_invitation
+from services.jobs.lookups import enqueue
 from services.references import new_reference
 from settings import as_list
 
@@ -58,7 +59,10 @@ def submit_request(
     facebook_name=None,
     actor=REQUESTER,
 ):
-    """Create a request and screen it, or return the one this address already has.
+    """Create a request and screen it now, or return the one this address already has.
+
+    For commands and tests; the web forms use receive_request, which leaves the
+    screening to the worker.
 
     An open request is returned as it is; so is the request of someone who has
     already joined (a member asking again needs to log in, not a new invitation).
@@ -68,11 +72,25 @@ def submit_request(
     submissions race, the loser's insert fails inside a savepoint and it returns
     the winner's request instead.
     """
+    result = _create_submitted(session, name, email, subdomain, source, facebook_name, actor)
+    if result.created:
+        screen_request(session, result.request)
+    return result
+
+
+def existing_request_for(session, email):
+    """The open request of this address, or the joined one of a member; else None."""
     existing = open_request_for(session, email)
     if existing is None:
         latest = latest_request_for(session, email)
         if latest is not None and latest.state == RequestState.JOINED:
             existing = latest
+    return existing
+
+
+def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
+    """A new request in state `submitted`, or the one this address already has."""
+    existing = existing_request_for(session, email)
     if existing is not None:
         return SubmitResult(existing, created=False)
     request = MembershipRequest(
@@ -99,7 +117,6 @@ def submit_request(
     else:
         raise RuntimeError("could not allocate a unique reference")
     record_event(session, request, "submitted", actor, source=source)
-    screen_request(session, request)
     return SubmitResult(request, created=True)
 
 
@@ -147,3 +164,29 @@ def send_to_review(session, request):
     failing = len(problems(session))
     for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):
         emails.send_staff_new_review(session, request, hints, staff_address, failing)
+
+
+def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
+                    facebook_name=None):
+    """What /join and /facebook do: write the submission, leave the rest to the worker.
+
+    A new address gets a `submitted` request and a queued screening; an address
+    that already has a request gets a queued look-up that emails it a status
+    link. Either way the page answers the same, and what happened (the reference,
+    the outcome) goes only into an email.
+    """
+    result = _create_submitted(
+        session, name, email, subdomain, source, facebook_name, REQUESTER
+    )
+    if result.created:
+        enqueue(session, "screen_request", request_id=result.request.id)
+    else:
+        enqueue(session, "join_repeat", email=email)
+    return result
+
+
+def screen_submitted(session, request_id):
+    """The worker's half of a submission: screen it, unless that is done already."""
+    request = session.get(MembershipRequest, request_id)
+    if request is not None and request.state == RequestState.SUBMITTED:
+        screen_request(session, request)

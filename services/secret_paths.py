@@ -7,7 +7,7 @@ headers (which keep such pages out of every cache).
 import re
 
 # Longest prefix first, so /invite/opt-out/<token> is not read as /invite/<token>.
-SECRET_PREFIXES = ("invite/opt-out", "join/sent", "invite", "status", "report")
+SECRET_PREFIXES = ("invite/opt-out", "invite", "status", "report")
 
 _SECRET_PATH_RE = re.compile(
     r"^/(" + "|".join(re.escape(p) for p in SECRET_PREFIXES) + r")/[^/].*$", re.DOTALL

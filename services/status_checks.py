@@ -2,18 +2,21 @@
 
 Neither answer may tell a stranger whether an address is known: a wrong
 reference looks exactly like an unknown address, and the status link email is
-sent after the response (services.deferred), only to an address with a request.
+left to the worker (services.jobs), sent only to an address with a request.
 """
+
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from models import MembershipRequest
+from models import MembershipRequest, RequestState
 from services import emails, links
 from services.accounts import normalize_email
+from services.clock import utcnow
 from services.rate_limits import allow_email_to
 from services.references import normalize_reference
-from services.screening import latest_request_for
+from services.screening import existing_request_for, latest_request_for
 from services.tokens import InvalidLink
 
 
@@ -54,3 +57,18 @@ def request_for_token(session, token):
         raise InvalidLink()
     return request
 
+
+def answer_repeat_submission(session, email):
+    """A repeated /join for an address with a request: email it a status link.
+
+    Nothing goes when its request was made in the last JOIN_REPEAT_MINUTES (a
+    double click, or a second try while the first email is on its way): the
+    first email already says everything.
+    """
+    request = existing_request_for(session, email)
+    if request is None:
+        return False
+    window = timedelta(minutes=current_app.config["JOIN_REPEAT_MINUTES"])
+    if request.state == RequestState.SUBMITTED or request.created_at > utcnow() - window:
+        return False
+    return email_status_link(session, email)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from models import RequestState
 from services.dates import local_today, long_date
-from services.invitations import current_invitation
+from services.invitations import current_invitation, effective_state
 from services.logging_setup import mask_emails
 
 DONE = "done"
@@ -91,16 +91,17 @@ class StatusView:
 def build_status_view(request, today=None):
     """Everything the status page needs about one request."""
     today = today or local_today()
-    dates = _step_dates(request)
-    steps = _steps(request, dates)
+    # Read now, so an invitation that lapsed shows as expired before the schedule moves it.
+    state = effective_state(request)
+    dates = _step_dates(request, state)
+    steps = _steps(state, dates)
     view = StatusView(
         reference=request.reference,
         masked_email=mask_emails(request.email),
-        state=request.state,
-        headline=HEADLINES.get(request.state, "Your request"),
+        state=state,
+        headline=HEADLINES.get(state, "Your request"),
         steps=steps,
     )
-    state = request.state
     if state in (RequestState.SUBMITTED, RequestState.IN_REVIEW) and request.due_on:
         view.due_text = f"by {long_date(request.due_on)}"
         view.overdue = today > request.due_on
@@ -124,7 +125,7 @@ def build_status_view(request, today=None):
     return view
 
 
-def _step_dates(request):
+def _step_dates(request, state):
     """The date in words of each step that happened, from the request's events."""
     found = {}
     for event in request.events:
@@ -137,11 +138,12 @@ def _step_dates(request):
         found.setdefault("in_review", request.review_started_at)
     if request.decided_at is not None and request.state == RequestState.DECLINED:
         found.setdefault("declined", request.decided_at)
+    if state == RequestState.EXPIRED and "expired" not in found and request.invitations:
+        found["expired"] = current_invitation(request).expires_at
     return {step: long_date(when) for step, when in found.items()}
 
 
-def _steps(request, dates):
-    state = request.state
+def _steps(state, dates):
     reached = ["submitted"]
     if state != RequestState.SUBMITTED:
         reached.append("checked")

@@ -61,7 +61,6 @@ def base_test_config(tmp_path, database_url):
         "STAFF_NOTIFY_EMAILS": "team@example-app.com",
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "OUTBOX_DELIVERY": "after_response",
         "HOLIDAYS": "",
     }
 
@@ -129,6 +128,18 @@ def outbox(app):
             return list(session.scalars(query))
 
     return read
+
+
+@pytest.fixture
+def run_worker(app):
+    """One worker pass over the queues (look-ups, then the outbox), as `flask worker` does.
+
+    Schedules are left out (pass schedules=True for them): tests run at any time
+    of day, and a daily job firing in the middle of one would surprise it.
+    """
+    from tests.support.worker import run_worker_pass
+
+    return lambda schedules=False, now=None: run_worker_pass(app, schedules, now)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Several senders retrying the same provisioning tasks add each person once."""
+"""Several workers retrying the same provisioning tasks add each person once."""
 
 import os
 import subprocess
@@ -61,7 +61,7 @@ def test_two_senders_retrying_the_same_tasks_add_each_member_once(
         DATABASE_URL=postgres_url, MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"),
         COMMUNITY_PLATFORM="circle", CIRCLE_API_URL=fake_circle.url, CIRCLE_API_TOKEN=TOKEN,
     )
-    command = [sys.executable, "-m", "flask", "--app", "app", "outbox", "send", "--loop",
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker",
                "--interval", "0.2", "--max-passes", "4"]
     senders = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,

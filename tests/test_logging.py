@@ -66,7 +66,6 @@ def test_a_request_id_that_could_forge_log_lines_is_replaced(client, request_rec
         ("/invite/opt-out/SECRETTOKEN", "/invite/opt-out/[secret]"),
         ("/status/SECRETTOKEN", "/status/[secret]"),
         ("/report/SECRETCODE", "/report/[secret]"),
-        ("/join/sent/SECRETTOKEN", "/join/sent/[secret]"),
         ("/invite/SECRETTOKEN/accept", "/invite/[secret]"),
         ("/status", "/status"),
         ("/report", "/report"),

@@ -8,6 +8,7 @@ from services.invitations import find_invitation
 from services.resending import resend_for_address
 from tests.conftest import app_session, csrf_token_from
 from tests.request_states import STATES, make_request_in_state, request_by_email
+from tests.support.worker import run_worker_pass
 
 UNKNOWN = "nobody@elsewhere.example"
 EXPECTED_EMAIL = {
@@ -29,11 +30,11 @@ def normalized(response):
 
 
 def post_and_finish(client, url, data):
-    """POST with a fresh CSRF token; close the response so after-response work runs."""
+    """POST with a fresh CSRF token, then one worker pass (it does the look-up and email)."""
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     response = client.post(url, data={"csrf_token": token, **data})
     response.get_data()
-    response.close()
+    run_worker_pass(client.application)
     return response
 
 

@@ -88,7 +88,7 @@ def test_two_concurrent_senders_deliver_each_email_exactly_once(
         DATABASE_URL=postgres_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
         MAIL_PORT=str(counting_smtp.port),
     )
-    command = [sys.executable, "-m", "flask", "--app", "app", "outbox", "send", "--loop",
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker",
                "--interval", "0.2", "--max-passes", "6"]
     senders = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -101,8 +101,8 @@ def test_two_concurrent_senders_deliver_each_email_exactly_once(
     delivered = Counter(counting_smtp.ids)
     assert len(delivered) == total, f"{total - len(delivered)} emails never arrived"
     assert [i for i, n in delivered.items() if n > 1] == [], "some emails arrived twice"
-    sent_by = [sum(int(line.split()[1].rstrip(",")) for line in out.splitlines()
-                   if line.startswith("Sent ")) for out in outputs]
+    sent_by = [sum(int(line.split()[1]) for line in out.splitlines()
+                   if line.startswith("outbox: ")) for out in outputs]
     assert sum(sent_by) == total
     # Both took part (the SMTP server is slow enough for them to overlap).
     assert all(sent_by), sent_by

@@ -18,7 +18,7 @@ def test_nothing_due_sends_nothing_and_says_so(runner, use_session, outbox):
     assert outbox(kind="staff_review_reminder") == []
 
 
-def test_lists_overdue_and_due_today(app, runner, use_session, outbox):
+def test_lists_overdue_and_due_today(app, runner, use_session, outbox, run_worker):
     with app.app_context():
         today = local_today()
     with use_session() as session:
@@ -29,7 +29,7 @@ def test_lists_overdue_and_due_today(app, runner, use_session, outbox):
         late_ref, due_ref = late.reference, due.reference
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code == 0, result.output
-    assert "(1 overdue, 1 due today) to team@example-app.com" in result.output
+    assert "(1 overdue, 1 due today) for team@example-app.com" in result.output
     assert late_ref in result.output and due_ref in result.output
     assert "Fresh Fay" not in result.output
     [email] = outbox(kind="staff_review_reminder")
@@ -38,7 +38,9 @@ def test_lists_overdue_and_due_today(app, runner, use_session, outbox):
     assert "http://localhost/staff/requests/" in email.body_text
     overdue_part, today_part = email.body_text.split("Due today (1):")
     assert late_ref in overdue_part and due_ref in today_part
-    assert email.status == OutboxStatus.SENT  # delivered by the command itself
+    run_worker()
+    [email] = outbox(kind="staff_review_reminder")
+    assert email.status == OutboxStatus.SENT  # delivered by the worker
 
 
 @pytest.mark.app_config(STAFF_NOTIFY_EMAILS="")

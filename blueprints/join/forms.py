@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from blueprints.validators import ascii_local_part
 from services.subdomain_finder import host_of, typed_subdomain
 
 
@@ -25,6 +26,7 @@ def _email_field():
             Email(
                 "Enter an email address like name@example.com", check_deliverability=False
             ),
+            ascii_local_part,
         ],
     )
 

@@ -1,21 +1,31 @@
-"""Asking to join: /join, the confirmation page, and /facebook."""
+"""Asking to join: /join, /facebook and the one confirmation page after both.
 
-from flask import abort, redirect, render_template, session, url_for
+The confirmation is the same page for every outcome (new request, a request
+already open, a member, an address we know or not): only the masked address
+and the review date differ, and the review date is the same for everyone that
+day. What happened, and the reference, go only into the email the worker sends.
+"""
+
+import hashlib
+import time
+from datetime import date
+
+from flask import current_app, redirect, render_template, session, url_for
 
 import db
 from blueprints.join import bp
 from blueprints.join.forms import FacebookForm, JoinForm
 from models import RequestSource
-from services import deferred, status_checks
-from services.confirmations import confirmation_token, read_confirmation
+from services.accounts import masked_address, normalize_email
+from services.clock import utcnow
+from services.dates import due_date_for, long_date
 from services.rate_limits import limit_email_form
-from services.screening import submit_request
-from services.tokens import ExpiredLink, InvalidLink
+from services.screening import receive_request
 
-# The requests this browser created: only they show their reference and where
-# they stand on the confirmation page, so typing someone else's address reveals
-# neither; the address itself is emailed a status link instead.
-_OWN_REQUESTS = "join_requests"
+# What the confirmation page shows (masked address, review date), and the
+# addresses this browser asked for lately (hashed, with the time).
+_SENT = "join_sent"
+_RECENT = "join_recent"
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -31,42 +41,47 @@ def facebook():
 
 
 def _ask(form, template, source):
-    """Both forms: submit the request through the same check, or show the errors."""
-    if form.validate_on_submit():
-        facebook_name = form.facebook_name.data if "facebook_name" in form else None
-        result = submit_request(
+    """Both forms: write the submission (the worker does the rest), or show the errors."""
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 400 if form.errors else 200
+    if not _asked_lately(form.email.data):
+        receive_request(
             db.get_session(),
             name=form.name.data,
             email=form.email.data,
             subdomain=form.parsed_subdomain,
             source=source,
-            facebook_name=facebook_name,
+            facebook_name=form.facebook_name.data if "facebook_name" in form else None,
         )
-        return _to_confirmation(result)
-    return render_template(template, form=form), 400 if form.errors else 200
+    session[_SENT] = {
+        "to": masked_address(form.email.data.strip()),
+        "due": due_date_for(utcnow()).isoformat(),
+    }
+    return redirect(url_for("join.sent"), 303)
 
 
-@bp.get("/join/sent/<token>")
-def sent(token):
-    try:
-        confirmation = read_confirmation(db.get_session(), token)
-    except ExpiredLink:
-        return render_template("join/sent_expired.html"), 410
-    except InvalidLink:
-        abort(404)
-    own = confirmation.request.id in session.get(_OWN_REQUESTS, [])
-    response = render_template("join/sent.html", c=confirmation, show_reference=own)
-    return response, 200, {"Cache-Control": "no-store"}
+def _asked_lately(address):
+    """True when this browser asked for this address within JOIN_REPEAT_MINUTES.
+
+    Such a repeat is the browser's own request: nothing new is written or sent.
+    """
+    now = int(time.time())
+    window = current_app.config["JOIN_REPEAT_MINUTES"] * 60
+    key = hashlib.sha256(
+        (current_app.secret_key + normalize_email(address)).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:16]
+    recent = {k: t for k, t in session.get(_RECENT, {}).items() if now - t < window}
+    lately = key in recent
+    recent[key] = recent.get(key, now)
+    session[_RECENT] = dict(sorted(recent.items(), key=lambda item: item[1])[-5:])
+    return lately
 
 
-def _to_confirmation(result):
-    request = result.request
-    if result.created:
-        # Keep the last few, so the cookie stays small.
-        session[_OWN_REQUESTS] = (session.get(_OWN_REQUESTS, []) + [request.id])[-5:]
-    elif request.id not in session.get(_OWN_REQUESTS, []):
-        # Someone else's, or the person's own from another browser: where it stands
-        # goes to the address (per-address limited, after the response), not to the page.
-        deferred.after_response(status_checks.email_status_link, request.email)
-    token = confirmation_token(request, result.created)
-    return redirect(url_for("join.sent", token=token), 303)
+@bp.get("/join/sent")
+def sent():
+    shown = session.get(_SENT)
+    if not shown:
+        return redirect(url_for("join.ask"))
+    due_on = long_date(date.fromisoformat(shown["due"]))
+    page = render_template("join/sent.html", to=shown["to"], due_on=due_on)
+    return page, 200, {"Cache-Control": "no-store"}

@@ -1,4 +1,4 @@
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 
 import db
 from blueprints.main import bp
@@ -6,6 +6,7 @@ from services import health
 from services.community.provisioning import connector_health
 from services.content import get_index
 from services.home import TILES, top_answers
+from services.jobs.worker import worker_health
 
 
 @bp.get("/")
@@ -22,8 +23,22 @@ def healthz():
     problem = health.database_problem(db.get_engine())
     if problem:
         return jsonify(status="unavailable", database=problem), 503
-    # The platform's state is detail for operators: liveness stays 200 either way.
-    return jsonify(status="ok", database="ok", community=connector_health(db.get_session()))
+    worker = worker_health(db.get_session())
+    return jsonify(
+        status="ok",
+        database="ok",
+        worker={
+            "last_seen": _iso(worker.last_seen),
+            "late": worker.late(current_app.config["WORKER_LATE_MINUTES"]),
+            "oldest_waiting_email": _iso(worker.oldest_waiting_email),
+        },
+        # The platform's state is detail for operators: liveness stays 200 either way.
+        community=connector_health(db.get_session()),
+    )
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
 
 
 @bp.get("/ping")

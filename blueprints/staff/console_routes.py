@@ -16,6 +16,7 @@ from services import outbox, reviews
 from services.accounts import search_accounts
 from services.accounts_import import import_accounts, parse_csv, read_upload, sign_upload
 from services.answer_feedback import answer_feedback
+from services.jobs import lookups
 from services.report_inbox import close_report, guideline_title, report_counts, reports_with_status
 from services.tokens import ExpiredLink, InvalidLink
 
@@ -131,9 +132,11 @@ def accounts_import():
 
 @bp.get("/outbox")
 def outbox_list():
-    emails, counts = outbox.needing_attention(db.get_session())
+    session = db.get_session()
+    emails, counts = outbox.needing_attention(session)
     return render_template(
-        "staff/outbox.html", emails=emails, counts=counts, button_form=ButtonForm()
+        "staff/outbox.html", emails=emails, counts=counts, button_form=ButtonForm(),
+        lookup_counts=lookups.counts(session),
     )
 
 

@@ -1,6 +1,6 @@
 """The review queue and one request's page with its actions (approve, decline, ...)."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
@@ -10,7 +10,8 @@ from services import reviews
 from services.accounts import accounts_for_email, review_hints
 from services.community.provisioning import task_for
 from services.events import detail_of
-from services.invitations import current_invitation
+from services.invitations import current_invitation, effective_state
+from services.jobs.worker import worker_health
 from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
 
 
@@ -34,6 +35,8 @@ def queue():
         counts=queue_counts(session),
         result=queue_page(session, filters),
         sources=[s.value for s in RequestSource],
+        worker=worker_health(session),
+        worker_late_minutes=current_app.config["WORKER_LATE_MINUTES"],
     )
 
 
@@ -58,6 +61,7 @@ def _render_request(membership_request, decline_form=None, status=200):
         render_template(
             "staff/request.html",
             req=membership_request,
+            state=effective_state(membership_request),
             overdue=is_overdue(membership_request),
             due_words=due_in_words(membership_request.due_on),
             hints=review_hints(session, membership_request),

@@ -2,6 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from blueprints.validators import ascii_local_part
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -15,6 +17,7 @@ def _email_field():
             DataRequired("Enter the email address you asked to join with"),
             Email("Enter an email address like name@example.com"),
             Length(max=254, message="Email addresses are at most 254 characters"),
+            ascii_local_part,
         ],
     )
 

@@ -1,8 +1,8 @@
 """Where a request stands (/status) and a re-sent invitation (/resend).
 
 Neither page may tell a stranger whether an address is known. The answer is the
-same page either way, and the lookup and the email happen after the response
-(services.deferred) so that its timing is the same too.
+same page either way: the form only queues a look-up (services.jobs.lookups)
+and the worker does the look-up and the email, so its timing is the same too.
 """
 
 from email.utils import parseaddr
@@ -12,7 +12,8 @@ from flask import current_app, redirect, render_template, url_for
 import db
 from blueprints.status import bp
 from blueprints.status.forms import ResendForm, ResendFromStatusForm, StatusForm
-from services import deferred, resending, status_checks
+from services import resending, status_checks
+from services.jobs.lookups import enqueue
 from services.rate_limits import limit_email_form
 from services.status_view import build_status_view
 from services.tokens import ExpiredLink, InvalidLink
@@ -28,7 +29,7 @@ def check():
         )
         if token is not None:
             return redirect(url_for("status.show", token=token))
-        deferred.after_response(status_checks.email_status_link, form.email.data)
+        enqueue(db.get_session(), "status_link", email=form.email.data)
         return redirect(url_for("status.check_sent"))
     return render_template("status/check.html", form=form), (400 if form.errors else 200)
 
@@ -69,7 +70,7 @@ def resend_from_status(token):
 def resend():
     form = ResendForm()
     if form.validate_on_submit():
-        deferred.after_response(resending.resend_for_address, form.email.data)
+        enqueue(db.get_session(), "resend", email=form.email.data)
         return redirect(url_for("status.resend_sent"))
     return render_template("status/resend.html", form=form), (400 if form.errors else 200)
 

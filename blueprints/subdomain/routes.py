@@ -1,12 +1,13 @@
-from flask import current_app, make_response, render_template, request
+from flask import current_app, render_template, request
 
+import db
 from blueprints.subdomain import bp
 from blueprints.subdomain.forms import EmailSubdomainsForm
 from services.content import get_index
 from services.guides import SUBDOMAIN_ANSWERS, answer_links
+from services.jobs.lookups import enqueue
 from services.rate_limits import limit_email_form
 from services.subdomain_finder import MESSAGES, find_subdomain, host_of
-from services.subdomain_reminder import send_subdomain_list_after
 
 
 def _finder_context(address):
@@ -37,7 +38,6 @@ def email():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("subdomain/email.html", form=form), status
-    response = make_response(render_template("subdomain/email_sent.html"))
-    return send_subdomain_list_after(
-        response, current_app._get_current_object(), form.email.data
-    )
+    # Only a queued look-up: the same work for every address (the worker sends).
+    enqueue(db.get_session(), "subdomain_list", address=form.email.data)
+    return render_template("subdomain/email_sent.html")

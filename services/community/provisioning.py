@@ -187,6 +187,11 @@ def provision_due(session, now=None):
     return _run(session, now or utcnow(), any_time=False)
 
 
+def run_due(session, now):
+    """The worker's queue job: one pass of `provision_due`; returns how many were tried."""
+    return sum(provision_due(session, now).values())
+
+
 def retry_all(session, now=None):
     """Attempt every waiting task now, whatever its backoff (`community retry`)."""
     return _run(session, now or utcnow(), any_time=True)

@@ -1,0 +1,28 @@
+"""The scheduled jobs' bodies: each takes (session, now) and returns a short summary."""
+
+from flask import current_app
+
+from services import invitation_reminders, invitations, retention, review_queue
+
+
+def expire_invitations(session, now):
+    return f"{invitations.expire_invitations(session, now)} request(s) expired"
+
+
+def remind_invitations(session, now):
+    if invitation_reminders.reminder_days() <= 0:
+        return "reminders are switched off"
+    return f"{len(invitation_reminders.send_reminders(session, now))} reminder(s)"
+
+
+def remind_reviewers(session, now):
+    overdue, due_today, failing, recipients = review_queue.send_review_reminder(session, now)
+    return (
+        f"{len(overdue)} overdue, {len(due_today)} due today, "
+        f"{len(failing)} platform problem(s), told {len(recipients)}"
+    )
+
+
+def purge_old_data(session, now):
+    report = retention.purge(session, current_app.config["RETENTION_DAYS"], now)
+    return report.summary()
