@@ -6,7 +6,14 @@ from services.faq_votes import MAX_COMMENT
 
 
 class VoteForm(FlaskForm):
-    """'Was this helpful?': the Yes and No buttons both submit `helpful`."""
+    """'Was this helpful?': the Yes and No buttons both submit `helpful`.
+
+    No CSRF token: the form is on a page shared by every visitor; the view checks
+    where the POST comes from instead (blueprints.faq.routes.vote).
+    """
+
+    class Meta:
+        csrf = False
 
     helpful = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose Yes or No.")])
 
