@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from services.faq_votes import MAX_COMMENT
@@ -26,12 +26,3 @@ class CommentForm(FlaskForm):
             Length(max=MAX_COMMENT, message=f"Keep it under {MAX_COMMENT} characters, please."),
         ],
     )
-
-
-class SearchForm(FlaskForm):
-    """The search page's own box (a GET form: nothing to protect with CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField("Search the answers")
