@@ -45,7 +45,7 @@ def answer_response(index, page, feedback=None, comment_form=None, status=200):
         return cacheable(make_response(html), etag, PRIVATE)
     html, etag = _cached_page(index, page, feedback, today)
     response = not_modified(etag) or make_response(html)
-    response.vary.add("Cookie")  # a pending flash message makes the page personal
+    response.headers["Vary"] = "Cookie"  # a pending flash message makes the page personal
     return cacheable(response, etag)
 
 
