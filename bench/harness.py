@@ -166,7 +166,7 @@ def load(url, duration=5.0, connections=8, threads=2, headers=None, paths=None, 
     to url instead of GET; with wrk only.
     """
     if post is not None or (shutil.which("wrk") and not os.environ.get("BENCH_PYTHON_LOAD")):
-        script = _wrk_script(paths, post, headers or {}) if (paths or post) else None
+        script = _wrk_script(paths, post, headers or {}, threads) if (paths or post) else None
         return _load_with_wrk(url, duration, connections, threads, headers or {}, script)
     return _load_with_python(url, duration, connections, headers or {}, paths)
 
@@ -175,12 +175,18 @@ def _lua(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _wrk_script(paths, post, headers):
-    """A wrk Lua script: cycle through paths, or POST a body numbered per request."""
+def _wrk_script(paths, post, headers, threads):
+    """A wrk Lua script: cycle through paths, or POST a body numbered per request.
+
+    Each wrk thread starts at its own share of the paths, so that no two threads
+    ask for the same paths in step.
+    """
+    share = len(paths) // max(threads, 1) if paths else 0
     lines = ["local n = 0", "local prefix = ''", "local next_thread = 0",
              "function setup(thread) next_thread = next_thread + 1;"
              " thread:set('tid', tostring(next_thread)) end",
-             "function init(args) prefix = (tid or '0') .. '-' end"]
+             "function init(args) prefix = (tid or '0') .. '-';"
+             f" n = (tonumber(tid or '1') - 1) * {share} end"]
     if paths:
         lines.append("local paths = {" + ", ".join(_lua(p) for p in paths) + "}")
         lines.append("request = function() n = n + 1;"
@@ -288,15 +294,21 @@ def combine(rounds):
 def interleaved(urls, rounds=3, duration=5.0, paths_for=None, **options):
     """Load each url `rounds` times in turn (A B C A B C ...), so that a busy machine
     slows every url alike; returns {url: combined Figures}. paths_for maps a url to
-    the paths to cycle through in its place (see `load`)."""
+    the paths to cycle through in its place (see `load`), or to a callable giving
+    the paths for each load in turn (so that no load repeats another's)."""
     paths_for = paths_for or {}
+
+    def paths(url):
+        given = paths_for.get(url)
+        return given() if callable(given) else given
+
     for url in urls:  # warm up: workers, caches, connections
-        load(url, duration=1, paths=paths_for.get(url), **options)
+        load(url, duration=1, paths=paths(url), **options)
     results = {url: [] for url in urls}
     for _ in range(rounds):
         for url in urls:
-            results[url].append(load(url, duration=duration / rounds,
-                                     paths=paths_for.get(url), **options))
+            results[url].append(load(url, duration=duration / rounds, paths=paths(url),
+                                     **options))
     return {url: combine(figures) for url, figures in results.items()}
 
 

@@ -44,7 +44,9 @@ def answer_response(index, page, feedback=None, comment_form=None, status=200):
         html = _render(index, page, today, generate_csrf(), feedback, None)
         return cacheable(make_response(html), etag, PRIVATE)
     html, etag = _cached_page(index, page, feedback, today)
-    response = not_modified(etag) or make_response(html)
+    response = not_modified(etag)
+    if response is None:
+        response = make_response(html)
     response.headers["Vary"] = "Cookie"  # a pending flash message makes the page personal
     return cacheable(response, etag)
 
