@@ -154,7 +154,9 @@ def _start_timer():
 def _log_request(response):
     started = g.get("request_started")
     duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    path = mask_emails(mask_path(request.path))
+    path = mask_path(request.path)
+    if "@" in path:
+        path = mask_emails(path)
     request_id = g.get("request_id") or secrets.token_hex(8)
     response.headers.setdefault("X-Request-Id", request_id)
     if not log.isEnabledFor(logging.INFO):

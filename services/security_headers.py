@@ -58,7 +58,8 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app, request):
         # No cookie, no session to read: an empty one, without building the signing
         # serializer (HMAC key derivation) that Flask's version builds first.
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 
