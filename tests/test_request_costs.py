@@ -100,3 +100,10 @@ def test_the_counters_count_on_pages_that_need_those_costs(counted):
     token = csrf_token_from(client.get("/resend").get_data(as_text=True))
     client.post("/resend", data={"csrf_token": token, "email": "ana@shop.example"})
     assert counts["rate_limit_checks"] >= 1 and counts["rate_limit_storage"] >= 1
+
+
+def test_no_limit_is_set_on_a_whole_blueprint(app):
+    # Without app-wide limits, Flask-Limiter's per-request hook is dropped
+    # (extensions._limit_only_decorated_views), and a limit on a whole blueprint
+    # would silently not apply: limit views with decorators, or set RATELIMIT_DEFAULT.
+    assert not limiter.limit_manager._blueprint_limits
