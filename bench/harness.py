@@ -151,6 +151,7 @@ class Figures:
     requests: int
     errors: int
     tool: str
+    rounds: tuple = ()  # requests/s of each round, in order, when combined from rounds
 
     def __str__(self):
         return (f"{self.requests_per_second:8.0f} req/s   p50 {self.p50_ms:6.2f} ms   "
@@ -282,13 +283,14 @@ def _load_with_python(url, duration, connections, headers, paths=None):
 
 def combine(rounds):
     """One Figures from several rounds of the same URL: total rate, median percentiles."""
+    in_order = tuple(f.requests_per_second for f in rounds)
     rounds = sorted(rounds, key=lambda f: f.p99_ms)
     middle = rounds[len(rounds) // 2]
     seconds = sum(f.requests / f.requests_per_second for f in rounds if f.requests_per_second)
     total = sum(f.requests for f in rounds)
     return Figures(total / seconds if seconds else 0.0,
                    sorted(f.p50_ms for f in rounds)[len(rounds) // 2], middle.p99_ms,
-                   total, sum(f.errors for f in rounds), rounds[0].tool)
+                   total, sum(f.errors for f in rounds), rounds[0].tool, in_order)
 
 
 def interleaved(urls, rounds=3, duration=5.0, paths_for=None, **options):
