@@ -103,6 +103,10 @@ DEFAULTS = {
     "DISCOURSE_GROUP_IDS": "",
     "DISCOURSE_INVITE_DAYS": 7,
     "CONTENT_DIR": None,
+    # Pages kept in memory per process: searches with results (most recent first),
+    # and how many seconds the home page's "most helpful" list may lag the votes.
+    "SEARCH_CACHE_SIZE": 512,
+    "HOME_CACHE_SECONDS": 60,
 }
 
 _INTS = {
@@ -114,6 +118,7 @@ _INTS = {
     "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
     "WEB_PROCESSES",
+    "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",

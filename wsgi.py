@@ -2,9 +2,20 @@
 
 import gc
 
+from jinja2 import TemplateAssertionError
+
 from app import create_app
 
 app = create_app()
+
+# Compile every template now, not on the first request that needs it (~70 ms in
+# all): a new worker answers its first requests at full speed. Templates of areas
+# this app does not serve (the development mailbox) use filters it lacks: skipped.
+for _name in app.jinja_env.list_templates(extensions=("html", "txt")):
+    try:
+        app.jinja_env.get_template(_name)
+    except TemplateAssertionError:
+        pass
 
 # Everything built at start-up (the content and search indexes, templates, the
 # URL map) lives as long as the process: move it out of the garbage collector's

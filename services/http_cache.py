@@ -7,8 +7,10 @@ If-None-Match answers 304 without rendering anything.
 
 import hashlib
 
-from flask import request
+from flask import current_app, request, session
 from werkzeug.wrappers import Response
+
+from services.page_cache import page_cache
 
 PUBLIC = "public, no-cache"  # anyone may store it, but must ask again each time
 PRIVATE = "private, no-cache"  # personal to this browser (a CSRF token in the page)
@@ -31,3 +33,22 @@ def cacheable(response, etag, cache_control=PUBLIC):
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
     return response
+
+
+def shared_page(name, generation, key, render, **options):
+    """The HTML render() makes, kept in the app's page cache `name` (services.page_cache).
+
+    Only for pages that are the same for every visitor: a visitor with a flash
+    message waiting gets a page of their own, rendered and not kept.
+    """
+    if has_flash_waiting():
+        return render()
+    cache = page_cache(current_app, name, **options)
+    html = cache.get(generation, key)
+    if html is None:
+        html = cache.put(generation, key, render())
+    return html
+
+
+def has_flash_waiting():
+    return "_flashes" in session

@@ -10,6 +10,7 @@ Scoring is BM25 over weighted fields (BM25F, simplified): a match in the title
 counts most, then the summary and the answer's old slugs, then the body.
 """
 
+import bisect
 import html
 import math
 import re
@@ -108,6 +109,7 @@ class _Doc:
     lengths: dict  # field -> number of terms
     text: str  # the body text, whitespace collapsed, for snippets
     spans: list  # [(start, end, term)] of the searchable words of `text`
+    positions: dict = None  # term -> indexes in spans where it occurs, for snippets
 
 
 _local = threading.local()  # Snowball stemmers keep state: one per thread
@@ -197,13 +199,18 @@ class SearchIndex:
                 "slugs": _terms(slugs),
                 "body": _terms(page.text),
             }
+            spans = [(s, e, t) for s, e, _w, t in analyse(body) if t]
+            positions = {}
+            for number, (_s, _e, term) in enumerate(spans):
+                positions.setdefault(term, []).append(number)
             self.docs.append(_Doc(
                 slug=page.slug,
                 page=page,
                 fields={name: _counts(terms) for name, terms in fields.items()},
                 lengths={name: len(terms) for name, terms in fields.items()},
                 text=body,
-                spans=[(s, e, t) for s, e, _w, t in analyse(body) if t],
+                spans=spans,
+                positions=positions,
             ))
         count = max(len(self.docs), 1)
         self.average = {
@@ -217,6 +224,12 @@ class SearchIndex:
         self.idf = {
             term: math.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in frequency.items()
         }
+        # term -> [(doc number, its BM25F score for the term)]: a query adds up the
+        # postings of its few terms instead of scoring every answer.
+        self.postings = {}
+        for number, doc in enumerate(self.docs):
+            for term in set().union(*(doc.fields[name] for name in FIELD_WEIGHTS)):
+                self.postings.setdefault(term, []).append((number, self.score(doc, [(term, 1.0)])))
         # Surface words of the content -> their term, for typos and prefixes.
         self.surface = {}
         for doc in self.docs:
@@ -237,7 +250,9 @@ class SearchIndex:
             word = _bare(surface)
             is_last = position == len(analysed) - 1
             if complete_last and is_last and len(word) >= 3:
-                completions = {self.surface[w] for w in self.vocabulary if w.startswith(word)}
+                low = bisect.bisect_left(self.vocabulary, word)
+                high = bisect.bisect_left(self.vocabulary, word + "\uffff", low)
+                completions = {self.surface[w] for w in self.vocabulary[low:high]}
                 if completions:
                     terms += [(t, PREFIX_PENALTY) for t in sorted(completions)[:5]]
                     continue
@@ -276,13 +291,14 @@ class SearchIndex:
         if not terms:
             return Results(query, (), tuple(corrections), usable=bool(_terms(query)))
         wanted = {term for term, _w in terms}
-        scored = []
-        for doc in self.docs:
-            if doc.slug in exclude:
-                continue
-            score = self.score(doc, terms)
-            if score > 0:
-                scored.append((score, doc))
+        totals = {}
+        for term, weight in terms:
+            for number, score in self.postings.get(term, ()):
+                totals[number] = totals.get(number, 0.0) + weight * score
+        scored = [
+            (score, self.docs[number]) for number, score in totals.items()
+            if score > 0 and self.docs[number].slug not in exclude
+        ]
         scored.sort(key=lambda item: (-item[0], item[1].page.order, item[1].slug))
         hits = tuple(
             Hit(
@@ -292,20 +308,23 @@ class SearchIndex:
                 summary=doc.page.summary,
                 category=doc.page.category,
                 score=round(score, 4),
-                snippet=snippet(doc.text, doc.spans, wanted),
+                snippet=snippet(doc.text, doc.spans, wanted, positions=doc.positions),
             )
             for score, doc in scored[:limit]
         )
         return Results(query, hits, tuple(corrections), usable=True)
 
 
-def snippet(text, spans, wanted, size=SNIPPET_WORDS):
+def snippet(text, spans, wanted, size=SNIPPET_WORDS, positions=None):
     """About `size` words of text around the most matches, matches in <mark>, escaped.
 
     `text` has its whitespace collapsed already and `spans` are its words, both
     computed once when the index is built; this only picks a window and escapes.
     """
-    matches = [i for i, (_s, _e, term) in enumerate(spans) if term in wanted]
+    if positions is None:
+        matches = [i for i, (_s, _e, term) in enumerate(spans) if term in wanted]
+    else:  # the index's positions of each term: no walk over every word
+        matches = sorted(i for term in wanted for i in positions.get(term, ()))
     if not matches:
         cut = spans[size - 1][1] if len(spans) > size else len(text)
         return Markup(html.escape(text[:cut]) + (" …" if cut < len(text) else ""))

@@ -55,6 +55,14 @@ PRIVATE_PREFIXES = ("/staff",)
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, marked Secure on any request that came over HTTPS."""
 
+    def open_session(self, app, request):
+        # No cookie, no session to read: an empty one, without building the signing
+        # serializer (HMAC key derivation) that Flask's version builds first.
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
@@ -66,22 +74,35 @@ def init_app(app):
     app.after_request(add_security_headers)
 
 
+# The headers every response gets unless its view set its own, in one list so that
+# one pass over the response's headers finds which are already there.
+DEFAULT_HEADERS = tuple((name.lower(), (name, value)) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+))
+_HSTS_HEADER = ("Strict-Transport-Security", HSTS)
+
+
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    secure = request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    if is_secret_path(request.path):
+    present = {name.lower() for name, _value in headers.items()}
+    is_secure = request.is_secure
+    missing = [header for lowered, header in DEFAULT_HEADERS if lowered not in present]
+    if is_secure and "strict-transport-security" not in present:
+        missing.append(_HSTS_HEADER)
+    headers.extend(missing)
+    path = request.path
+    secret = is_secret_path(path)
+    if secret:
         headers["Referrer-Policy"] = "no-referrer"
-    if is_secret_path(request.path) or request.path.startswith(PRIVATE_PREFIXES):
+    if secret or path.startswith(PRIVATE_PREFIXES):
         headers["Cache-Control"] = "no-store"
-    _harden_cookies(response, secure)
+    if "set-cookie" in present:
+        _harden_cookies(response, is_secure or current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

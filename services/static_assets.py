@@ -11,15 +11,37 @@ so browsers never need to ask again. Without a matching v, Flask's default
 import hashlib
 import os
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request, url_for
 
 _EXTENSION_KEY = "lobby_static_hashes"
 
 
 def init_app(app):
     app.extensions[_EXTENSION_KEY] = {} if app.config["IS_DEVELOPMENT"] else _hash_tree(app)
+    app.extensions[_URLS_KEY] = {}
     app.url_defaults(_add_version)
     app.after_request(_cache_versioned)
+    app.add_template_global(static_url)
+
+
+_URLS_KEY = "lobby_static_urls"
+
+
+def static_url(filename):
+    """url_for("static", filename=...), versioned, built once per file and script root.
+
+    Templates call it for every page's stylesheet and scripts; building the URL
+    through the URL map each time cost ~12 µs a file.
+    """
+    app = current_app
+    if app.config["IS_DEVELOPMENT"]:
+        return url_for("static", filename=filename)
+    urls = app.extensions[_URLS_KEY]
+    key = (request.script_root if has_request_context() else "", filename)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for("static", filename=filename)
+    return url
 
 
 def content_hash(path):

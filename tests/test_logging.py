@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import re
 
 import pytest
 
@@ -162,3 +163,28 @@ def test_secret_paths_are_masked_anywhere_in_a_line():
         'GET http://site/invite/opt-out/[secret]?e=1 and "/report/[secret]" /status/[secret]'
     )
     assert mask_secret_paths_in("/invite/opt-out/[secret] 404") == "/invite/opt-out/[secret] 404"
+
+
+def test_the_request_line_written_directly_reads_as_the_formatter_writes_it(app, client):
+    """With nothing but our text handler listening, the request line skips the LogRecord;
+    it must read exactly as the handler's formatter would have written it."""
+    logger = logging.getLogger("lobby")
+    handler = logger.handlers[0]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    others = [h for h in logger.handlers if h is not handler]
+    for other in others:  # a log capture of the test runner, if it attached one
+        logger.removeHandler(other)
+    try:
+        client.get("/faq/how-to-join", headers={"X-Request-Id": "direct-1"})
+    finally:
+        for other in others:
+            logger.addHandler(other)
+        handler.setStream(previous)
+    [line] = stream.getvalue().splitlines()
+    duration = line.split(" 200 ", 1)[1].split("ms", 1)[0]
+    record = logging.LogRecord("lobby.request", logging.INFO, __file__, 0,
+                               "GET /faq/how-to-join 200 %sms id=direct-1", (duration,), None)
+    expected = handler.formatter.format(record)
+    assert line.split(" ", 2)[2] == expected.split(" ", 2)[2]  # all but the time
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", " ".join(line.split(" ")[:2]))

@@ -1,16 +1,17 @@
-"""The answer page, fast: rendered once per answer and day, the CSRF token filled in per request.
+"""The answer page, fast: the same bytes for every visitor, rendered once per answer and day.
 
-Everything on a plain answer page depends only on the content, the day ("Updated
-3 days ago") and the site's address, except the CSRF token of the "Was this
-helpful?" form. So the page is rendered once with a slot where the token goes,
-kept per app, and each request only fills the slot. Pages that differ per
-visitor (a flash message, the thank-you states, a comment form with errors)
-are rendered in full every time.
+Everything on an answer page depends only on the content, the day ("Updated 3
+days ago"), the site's address and the thank-you state. The "Was this helpful?"
+form carries no per-visitor CSRF token: the vote is protected by the headers the
+browser sets on the POST instead (see blueprints.faq.routes.vote). So the page is
+rendered once per answer and state, kept per app, and served with one ETag shared
+by every visitor (`public, no-cache`): a first visit opens no session, signs no
+cookie and touches no database.
 
-The ETag is computed before rendering, from the same inputs plus the visitor's
-CSRF secret and the hour (a cached copy never carries a token older than an
-hour, well within WTF_CSRF_TIME_LIMIT), so a matching If-None-Match costs no
-rendering at all.
+Pages that differ per visitor render in full every time: a flash message, a
+comment form with errors (`no-store`), and the "Sorry this didn't help" state,
+whose comment form does carry a CSRF token (a rarely seen page; its ETag holds the
+visitor's CSRF secret and the hour, so a cached copy never holds a stale token).
 """
 
 import time
@@ -22,31 +23,32 @@ from services import faq_pages
 from services.dates import local_today
 from services.http_cache import PRIVATE, cacheable, etag_for, not_modified
 
-CSRF_SLOT = "__lobby_csrf_slot__"
 FEEDBACK_STATES = ("yes", "no", "already", "commented")
 _CACHE_KEY = "lobby_answer_pages"
 
 
 def answer_response(index, page, feedback=None, comment_form=None, status=200):
     today = local_today()
-    token = generate_csrf()
     personal = "_flashes" in session or comment_form is not None or status != 200
-    etag = None
-    if not personal:
+    if personal:
+        html = _render(index, page, today, generate_csrf(), feedback, comment_form)
+        response = make_response(html, status)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if feedback == "no":  # the comment form: a per-visitor token
         etag = etag_for(index.version, page.slug, feedback, today, _site_url(), _csrf_secret(),
                         int(time.time() // 3600))
         unchanged = not_modified(etag, PRIVATE)
         if unchanged is not None:
             return unchanged
-    if feedback is None and not personal:
-        html = _cached_html(index, page, today).replace(CSRF_SLOT, token)
-    else:
-        html = _render(index, page, today, token, feedback, comment_form)
-    response = make_response(html, status)
-    if personal:
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    return cacheable(response, etag, PRIVATE)
+        html = _render(index, page, today, generate_csrf(), feedback, None)
+        return cacheable(make_response(html), etag, PRIVATE)
+    html, etag = _cached_page(index, page, feedback, today)
+    response = not_modified(etag)
+    if response is None:
+        response = make_response(html)
+    response.headers["Vary"] = "Cookie"  # a pending flash message makes the page personal
+    return cacheable(response, etag)
 
 
 def _site_url():
@@ -57,17 +59,24 @@ def _csrf_secret():
     return session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
 
 
-def _cached_html(index, page, today):
+def _cached_page(index, page, feedback, today):
+    """(html, etag) of a page shared by every visitor, rendered on first use.
+
+    The cache is dropped as a whole when the content, the day or the site's
+    address changes, so it holds at most one entry per answer and thank-you state.
+    """
     key = (id(index), today, _site_url())
     cache = current_app.extensions.get(_CACHE_KEY)
     if cache is None or cache[0] != key or cache[1] is not index:
         cache = (key, index, {})
         current_app.extensions[_CACHE_KEY] = cache
     pages = cache[2]
-    html = pages.get(page.slug)
-    if html is None:
-        html = pages[page.slug] = _render(index, page, today, CSRF_SLOT, None, None)
-    return html
+    entry = pages.get((page.slug, feedback))
+    if entry is None:
+        html = _render(index, page, today, None, feedback, None)
+        etag = etag_for(index.version, page.slug, feedback, today, _site_url())
+        entry = pages[(page.slug, feedback)] = (html, etag)
+    return entry
 
 
 def _render(index, page, today, csrf_value, feedback, comment_form):

@@ -1,12 +1,19 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from services.faq_votes import MAX_COMMENT
 
 
 class VoteForm(FlaskForm):
-    """'Was this helpful?': the Yes and No buttons both submit `helpful`."""
+    """'Was this helpful?': the Yes and No buttons both submit `helpful`.
+
+    No CSRF token: the form is on a page shared by every visitor; the view checks
+    where the POST comes from instead (blueprints.faq.routes.vote).
+    """
+
+    class Meta:
+        csrf = False
 
     helpful = HiddenField(validators=[AnyOf(["yes", "no"], message="Choose Yes or No.")])
 
@@ -19,12 +26,3 @@ class CommentForm(FlaskForm):
             Length(max=MAX_COMMENT, message=f"Keep it under {MAX_COMMENT} characters, please."),
         ],
     )
-
-
-class SearchForm(FlaskForm):
-    """The search page's own box (a GET form: nothing to protect with CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField("Search the answers")

@@ -1,12 +1,22 @@
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 
 import db
 from blueprints.faq import bp
 from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
-from blueprints.faq.forms import CommentForm, SearchForm, VoteForm
+from blueprints.faq.forms import CommentForm, VoteForm
+from extensions import csrf
 from services import faq_pages, faq_votes, search
 from services.content import get_index
-from services.http_cache import cacheable, etag_for, not_modified
+from services.http_cache import (
+    cacheable,
+    etag_for,
+    has_flash_waiting,
+    not_modified,
+    shared_page,
+)
+from services.page_cache import page_cache
+from services.same_origin import comes_from_own_site, origin_of
 
 
 @bp.record_once
@@ -24,7 +34,8 @@ def index():
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged
-    html = render_template("faq/index.html", categories=content.categories())
+    html = shared_page("faq", content.version, "index",
+                       lambda: render_template("faq/index.html", categories=content.categories()))
     return cacheable(make_response(html), etag)
 
 
@@ -47,7 +58,24 @@ def _unknown_answer(content, slug):
 
 
 @bp.post("/faq/<slug>/vote")
+@csrf.exempt
 def vote(slug):
+    """Record a vote; CSRF-checked by the browser's Sec-Fetch-Site/Origin, not a token.
+
+    Why no token: the answer page is the same bytes for every visitor, served from
+    a cache with a shared ETag, and a per-visitor token would cost every first
+    visit a session, a signed cookie and a private copy of the page. A token would
+    also protect little here: anyone may vote without one by fetching the page
+    first, and the voter cookie is SameSite=Lax, so a forged cross-site POST never
+    carries the victim's voter id and cannot use up or change their vote. What the
+    check stops is another site making visitors' browsers vote unseen; browsers
+    name that other site in Sec-Fetch-Site and Origin, which pages cannot set
+    (services.same_origin). A POST naming another site, or naming none, gets the
+    same 400 page as a missing token elsewhere.
+    """
+    own = {origin_of(request.host_url), origin_of(current_app.config["SITE_URL"])}
+    if not comes_from_own_site(request.headers, own):
+        raise CSRFError("The vote did not come from this site's page.")
     content = get_index()
     page, _alias = content.resolve(slug)
     if page is None:
@@ -105,18 +133,28 @@ def guidelines():
 
 @bp.get("/search")
 def search_page():
+    """Results of a search, kept per query (at most SEARCH_CACHE_SIZE) until the content
+    changes; a search with no results shows popular answers (votes), never kept."""
     content = get_index()
     query = request.args.get("q", "")
+    cache = page_cache(current_app, "search", size=current_app.config["SEARCH_CACHE_SIZE"])
+    personal = has_flash_waiting()
+    html = None if personal else cache.get(content.version, query)
+    if html is not None:
+        return html
     results = search.search(content, query, limit=10)
     popular = ()
     if not results.hits:
         popular = faq_pages.popular_answers(db.get_session(), content)
-    return render_template(
+    html = render_template(
         "faq/search.html",
-        form=SearchForm(request.args),
+        query=query,
         results=results,
         too_long=len(query) > search.MAX_QUERY_CHARS,
         popular=popular,
         categories=content.categories(),
         max_chars=search.MAX_QUERY_CHARS,
     )
+    if results.hits and not personal:
+        cache.put(content.version, query, html)
+    return html

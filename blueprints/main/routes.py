@@ -6,15 +6,19 @@ from services import health
 from services.community.provisioning import connector_health
 from services.content import get_index
 from services.home import TILES, top_answers
+from services.http_cache import shared_page
 from services.jobs.worker import worker_health
 
 
 @bp.get("/")
 def home():
-    return render_template(
-        "main/home.html",
-        tiles=TILES,
-        answers=top_answers(db.get_session(), get_index()),
+    """Kept for HOME_CACHE_SECONDS: the top answers may lag the votes that long."""
+    content = get_index()
+    return shared_page(
+        "home", content.version, "home",
+        lambda: render_template("main/home.html", tiles=TILES,
+                                answers=top_answers(db.get_session(), content)),
+        max_age=current_app.config["HOME_CACHE_SECONDS"],
     )
 
 

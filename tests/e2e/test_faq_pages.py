@@ -81,3 +81,13 @@ def test_contact_answers_without_javascript_through_the_form(browser, live_serve
     first = page.locator("[data-contact-list] li a").first
     assert first.inner_text() == "What is my subdomain, and where do I find it?"
     context.close()
+
+
+def test_a_browser_votes_from_the_shared_answer_page(page):
+    # The page holds no CSRF token: the browser's own Sec-Fetch-Site/Origin let the
+    # vote through (blueprints.faq.routes.vote).
+    page.goto("/faq/how-to-join")
+    page.get_by_role("button", name="Yes, this answer helped").click()
+    page.get_by_role("heading", name="Thanks for letting us know").wait_for()
+    assert page.url.endswith("/faq/how-to-join?voted=yes#feedback")
+    assert page.console_errors == []

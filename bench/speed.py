@@ -1,0 +1,233 @@
+"""`make bench`: Lobby's pages against a bare Flask app in the same run (issue 16's goals).
+
+Starts a bare Flask hello-world (bench/baseline/bare_flask.py) and Lobby under the
+same gunicorn settings (gunicorn.conf.py, BENCH_WORKERS sync workers, default 2),
+loads each URL with wrk (BENCH_CONNECTIONS connections, default 32) in interleaved
+rounds (BENCH_ROUNDS, default 5, BENCH_DURATION seconds per URL, default 15), and
+prints requests/s, p50, p99 and the ratio to bare Flask (the median of the rounds'
+ratios) for: /ping, an answer page
+(first visit, no cookie), /faq, /, /search repeated and over 500 distinct queries
+drawn from the answers' own words (and over queries never asked before, which no
+cache holds). Then, in-process, the median search over 1,000
+generated answers, and POST /join on PostgreSQL with 4 workers (when it answers).
+"""
+
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from types import SimpleNamespace
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path[:0] = [HERE, ROOT]
+
+from harness import Server, base_env, interleaved, load, migrated_sqlite  # noqa: E402
+
+ANSWER = "/faq/invitation-not-arrived"
+GUNICORN_CONF = os.path.join(ROOT, "gunicorn.conf.py")
+# (label, path, goal as a share of bare Flask's requests/s)
+PAGES = [
+    ("/ping", "/ping", 0.8),
+    (f"{ANSWER} (first visit)", ANSWER, 0.8),
+    ("/faq", "/faq", 0.7),
+    ("/", "/", 0.7),
+    ("/search?q=invitation (repeated)", "/search?q=invitation", 0.5),
+]
+DISTINCT = "/search over 500 distinct queries"
+UNSEEN = "/search, every query new (cache misses)"
+DISTINCT_GOAL = 0.3
+UNSEEN_CHUNK = 20000  # more queries than one load can send: none is asked twice
+P99_GOAL_MS = 25.0
+SEARCH_GOAL_MS = 2.0
+JOIN_GOAL = 300.0
+
+
+def content_words():
+    """The searchable words of the FAQ, for queries a cache cannot have seen."""
+    from services.content import load_content, substitutions
+    from settings import DEFAULTS
+
+    index = load_content(os.path.join(ROOT, "content"), substitutions(DEFAULTS))
+    words = set()
+    for page in index.faq.values():
+        words.update(w for w in re.findall(r"[a-z]{4,}", f"{page.title} {page.text}".lower()))
+    return index, sorted(words)
+
+
+def distinct_queries(words, count=500, seed=16):
+    rng = random.Random(seed)
+    queries = set()
+    while len(queries) < count:
+        queries.add(" ".join(rng.sample(words, rng.randint(1, 3))))
+    return ["/search?" + urllib.parse.urlencode({"q": q}) for q in sorted(queries)]
+
+
+def unseen_queries(words, seed=17):
+    """A callable giving, on each call, UNSEEN_CHUNK queries no earlier call gave.
+
+    The 500 distinct queries fit in the search page cache (SEARCH_CACHE_SIZE), so
+    after their first round they measure the cache; these measure the search.
+    """
+    rng = random.Random(seed)
+    seen = set()
+
+    def next_chunk():
+        chunk = []
+        while len(chunk) < UNSEEN_CHUNK:
+            query = " ".join(rng.sample(words, rng.randint(2, 3)))
+            if query not in seen:
+                seen.add(query)
+                chunk.append("/search?" + urllib.parse.urlencode({"q": query}))
+        return chunk
+
+    return next_chunk
+
+
+def generated_answers(index, count=1000, seed=16):
+    """`count` answers made of the real answers' sentences, shuffled and recombined."""
+    rng = random.Random(seed)
+    sentences = [s.strip() for page in index.faq.values()
+                 for s in re.split(r"(?<=[.?!])\s+", page.text) if len(s.split()) > 3]
+    titles = [page.title for page in index.faq.values()]
+    faq = {}
+    for number in range(count):
+        slug = f"generated-{number}"
+        faq[slug] = SimpleNamespace(
+            slug=slug, aliases=(), order=number, category="Generated",
+            title=f"{rng.choice(titles)} ({number})",
+            summary=rng.choice(sentences),
+            text=" ".join(rng.sample(sentences, rng.randint(5, 25))),
+        )
+    return SimpleNamespace(faq=faq)
+
+
+def search_median_ms(index, words, count=500):
+    """Median time of one search (ranking and snippets) over 1,000 generated answers."""
+    from services.search import SearchIndex
+
+    searcher = SearchIndex(generated_answers(index))
+    rng = random.Random(61)
+    queries = [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(count)]
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        searcher.search(query, limit=10)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), len(searcher.docs)
+
+
+def join_figures(workers, duration, connections):
+    """POST /join on a throwaway PostgreSQL database with `workers` workers, or a reason."""
+    from workers import DEFAULT_PG, _FormReader, make_postgres, request
+
+    try:
+        url, drop = make_postgres(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    except Exception as exc:  # any failure to reach it: say so and go on
+        return None, f"PostgreSQL unavailable ({type(exc).__name__})"
+    try:
+        with tempfile.TemporaryDirectory(prefix="lobby-bench-") as directory:
+            env = base_env(DATABASE_URL=url, SITE_URL="http://127.0.0.1",
+                           MAIL_FILE_DIR=os.path.join(directory, "mail"),
+                           RATELIMIT_ENABLED="0", STAFF_NOTIFY_EMAILS="")
+            with Server(env, workers=workers, worker_class="sync",
+                        config=GUNICORN_CONF) as server:
+                status, cookie, page = request(server.port, "GET", "/join")
+                reader = _FormReader()
+                reader.feed(page.decode())
+                token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                  page.decode()).group(1)
+                fields = {"csrf_token": token, **{
+                    k: v.format(email="bench-NUMBER@example.com")
+                    for k, v in reader.fields.items()}}
+                body = urllib.parse.urlencode(fields).replace("%", "%%").replace("NUMBER", "%s")
+                headers = {"Content-Type": "application/x-www-form-urlencoded",
+                           "Cookie": cookie.split(";", 1)[0]}
+                return load(server.url("/join"), duration=duration, connections=connections,
+                            headers=headers, post=body), None
+    finally:
+        drop()
+
+
+def round_ratio(figures, bare):
+    """The median over rounds of (this URL's rate / bare Flask's rate in the same round).
+
+    Each round loads every URL in turn within seconds of each other, so a burst of
+    other work on the machine weighs on both sides of a round's ratio alike.
+    """
+    pairs = list(zip(figures.rounds, bare.rounds, strict=False))
+    if not pairs:
+        return figures.requests_per_second / bare.requests_per_second
+    return statistics.median(mine / theirs for mine, theirs in pairs if theirs)
+
+
+def line(label, figures, bare=None, goal=None):
+    text = f"{label:<40} {figures.requests_per_second:8.0f} req/s  p50 {figures.p50_ms:6.2f} ms" \
+           f"  p99 {figures.p99_ms:6.2f} ms"
+    if bare is not None:
+        ratio = round_ratio(figures, bare)
+        text += f"  {ratio:5.2f}× bare"
+        if goal is not None:
+            text += f" (goal ≥ {goal}: {'met' if ratio >= goal else 'MISSED'})"
+    if figures.errors:
+        text += f"  [{figures.errors} errors]"
+    print(text, flush=True)
+
+
+def main():
+    duration = float(os.environ.get("BENCH_DURATION", 15))
+    rounds = int(os.environ.get("BENCH_ROUNDS", 5))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", 32))
+    workers = int(os.environ.get("BENCH_WORKERS", 2))
+    index, words = content_words()
+    queries = distinct_queries(words)
+    with tempfile.TemporaryDirectory(prefix="lobby-bench-") as directory:
+        env = base_env(DATABASE_URL=migrated_sqlite(directory), SITE_URL="http://127.0.0.1",
+                       MAIL_FILE_DIR=os.path.join(directory, "mail"))
+        bare_env = {**env, "PYTHONPATH": os.path.join(HERE, "baseline")}
+        options = dict(workers=workers, worker_class="sync", config=GUNICORN_CONF)
+        with Server(bare_env, target="bare_flask:app", ready_path="/", **options) as bare, \
+                Server(env, **options) as lobby:
+            print(f"Speed bench: gunicorn.conf.py, {workers} sync workers each, {connections} "
+                  f"connections, {duration:g}s per URL in {rounds} interleaved rounds; "
+                  f"bare Flask started in the same run", flush=True)
+            urls = [bare.url("/")] + [lobby.url(path) for _label, path, _goal in PAGES]
+            distinct_url = lobby.url("/search?distinct")
+            unseen_url = lobby.url("/search?unseen")
+            results = interleaved(urls + [distinct_url, unseen_url], rounds=rounds,
+                                  duration=duration, connections=connections,
+                                  paths_for={distinct_url: queries,
+                                             unseen_url: unseen_queries(words)})
+    baseline = results[urls[0]]
+    line("bare Flask hello-world (baseline)", baseline)
+    for (label, _path, goal), url in zip(PAGES, urls[1:], strict=True):
+        line(label, results[url], baseline, goal)
+    line(DISTINCT, results[distinct_url], baseline, DISTINCT_GOAL)
+    line(UNSEEN, results[unseen_url], baseline, DISTINCT_GOAL)
+    answer_p99 = results[urls[2]].p99_ms
+    print(f"answer page p99 at {connections} connections: {answer_p99:.1f} ms "
+          f"(goal < {P99_GOAL_MS:g}: {'met' if answer_p99 < P99_GOAL_MS else 'MISSED'})")
+    median, docs = search_median_ms(index, words)
+    print(f"search over {docs} generated answers, in-process median: {median:.2f} ms "
+          f"(goal < {SEARCH_GOAL_MS:g}: {'met' if median < SEARCH_GOAL_MS else 'MISSED'})")
+    joined, reason = join_figures(4, duration, connections)
+    if joined is None:
+        print(f"POST /join on PostgreSQL, 4 workers: skipped, {reason}")
+    else:
+        verdict = "met" if joined.requests_per_second >= JOIN_GOAL else "MISSED"
+        line("POST /join on PostgreSQL, 4 workers", joined)
+        print(f"  (goal ≥ {JOIN_GOAL:g} req/s: {verdict}; rate limits off for this figure)")
+    errors = sum(f.errors for f in results.values()) + (joined.errors if joined else 0)
+    if errors:
+        print(f"{errors} requests failed: the figures above are not to be trusted.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
