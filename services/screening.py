@@ -9,11 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
 from services import emails
 from services.accounts import normalize_email, paying_accounts_for_email, review_hints
+from services.addresses import NameProblem, name_problem, tidy_address
 from services.clock import utcnow
 from services.dates import due_date_for
 from services.events import REQUESTER, SYSTEM, record_event
 from services.invitations import issue_invitation
 from services.references import new_reference
+from services.request_states import move_request
 from settings import as_list
 
 
@@ -63,6 +65,11 @@ def submit_request(
     submissions race, the loser's insert fails inside a savepoint and it returns
     the winner's request instead.
     """
+    email, canonical = tidy_address(email)
+    for text in (name, facebook_name):
+        problem = name_problem(text)
+        if problem:
+            raise NameProblem(problem)
     existing = open_request_for(session, email)
     if existing is None:
         latest = latest_request_for(session, email)
@@ -72,8 +79,8 @@ def submit_request(
         return SubmitResult(existing, created=False)
     request = MembershipRequest(
         name=name.strip(),
-        email=email.strip(),
-        email_normalized=normalize_email(email),
+        email=email,
+        email_normalized=canonical,
         subdomain=(subdomain or "").strip().lower() or None,
         facebook_name=(facebook_name or "").strip() or None,
         source=source,
@@ -112,11 +119,16 @@ def screen_request(session, request):
 
 def send_to_review(session, request):
     now = utcnow()
-    request.state = RequestState.IN_REVIEW
-    request.review_started_at = now
-    request.due_on = due_date_for(now)
-    session.flush()
-    record_event(session, request, "in_review", SYSTEM, due_on=request.due_on)
+    due_on = due_date_for(now)
+    move_request(
+        session,
+        request,
+        RequestState.IN_REVIEW,
+        SYSTEM,
+        seen_state=request.state,
+        changes={"review_started_at": now, "due_on": due_on},
+        due_on=due_on,
+    )
     emails.send_in_review(session, request)
     hints = review_hints(session, request)
     for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):

@@ -54,7 +54,9 @@ def login():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        result = staff_auth.authenticate(db.get_session(), form.email.data, form.password.data)
+        result = staff_auth.authenticate(
+            db.get_session(), form.email.data, form.password.data, client=request.remote_addr
+        )
         if result.ok:
             staff_auth.start_session(result.user)
             flash(f"Signed in as {result.user.email}.", "success")
