@@ -72,7 +72,10 @@ def wait_seconds(failures):
 
 
 def _wait_message(seconds):
-    amount = f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+    if seconds < 120:
+        amount = "1 second" if seconds == 1 else f"{seconds} seconds"
+    else:
+        amount = f"{(seconds + 59) // 60} minutes"
     return (
         f"Too many failed sign-ins from here. Wait {amount} before trying again, "
         "or sign in from your usual device."
