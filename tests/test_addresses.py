@@ -195,3 +195,30 @@ def test_staff_warnings_name_mixed_alphabets_and_hidden_direction_characters():
     assert text_warnings("ana@mysh\u043ep.example") == ["mixes alphabets"]
     assert text_warnings("Ana\u202eamiL") == ["has hidden text-direction characters"]
     assert text_warnings("Ana Lima") == [] and text_warnings(BEN) == []
+
+
+def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
+    app, client, make_staff
+):
+    from tests.staff_helpers import sign_in
+
+    rows = [
+        ("Ana\u202eamiL", "ana@mysh\u043ep.example"),  # stored before these checks existed
+        ("Bo Berg", "bo@b\u00fccher.example"),
+    ]
+    with app_session(app) as session:
+        for n, (name, email) in enumerate(rows):
+            session.add(
+                MembershipRequest(
+                    name=name, email=email, email_normalized=canonical_email(email),
+                    reference=f"LB-STAFF{n}", state=RequestState.IN_REVIEW,
+                )
+            )
+    sign_in(client, make_staff)
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert "(bo@xn--bcher-kva.example)" in queue
+    assert "Check: mixes alphabets" in queue
+    assert "Check: has hidden text-direction characters" in queue
+    page = client.get("/staff/requests/1").get_data(as_text=True)
+    assert "<bdi>Ana\u202eamiL</bdi>" in page and "Check: mixes alphabets" in page
+    assert "(ana@xn--mysh" in page

@@ -7,6 +7,7 @@ from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, SignInForm
 from extensions import limiter
 from services import staff_auth
+from services.addresses import punycode_of, text_warnings
 
 OPEN_ENDPOINTS = {"staff.login"}
 
@@ -39,6 +40,11 @@ def never_cache(response):
 @bp.context_processor
 def staff_context():
     return {"staff_user": g.get("staff_user")}
+
+
+# For the `flagged` macro of staff/_macros.html (imported macros see globals only).
+bp.add_app_template_global(punycode_of)
+bp.add_app_template_global(text_warnings)
 
 
 def _login_limit():
