@@ -43,12 +43,19 @@ def _changed(request):
     )
 
 
+def _out_of_date(request, seen_version):
+    """The page the staff member acted on showed an older version of the request."""
+    return seen_version is not None and seen_version != request.version
+
+
 def _seen(request, seen_version):
     return request.version if seen_version is None else seen_version
 
 
 def approve(session, request, staff_email, seen_version=None):
     """Invite the person behind an in-review request (once)."""
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state in (RequestState.INVITED, RequestState.JOINED):
         return ReviewResult(False, f"{request.reference} was already invited; nothing sent.")
     if request.state not in APPROVABLE:
@@ -75,6 +82,8 @@ def approve(session, request, staff_email, seen_version=None):
 
 def decline(session, request, staff_email, reason, note="", seen_version=None):
     """Decline a request with a reason (a DeclineReason) and an optional note (once)."""
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state == RequestState.DECLINED:
         return ReviewResult(False, f"{request.reference} was already declined; nothing sent.")
     if request.state not in DECLINABLE:
@@ -110,6 +119,8 @@ def decline(session, request, staff_email, reason, note="", seen_version=None):
 def resend_invitation(session, request, staff_email, now=None, seen_version=None):
     """Email a fresh invitation link; earlier links keep working until one is used."""
     now = now or utcnow()
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state not in RESENDABLE:
         return ReviewResult(
             False, f"{request.reference} is {_state_words(request.state)}; nothing to re-send."
@@ -135,8 +146,12 @@ def resend_invitation(session, request, staff_email, now=None, seen_version=None
     )
 
 
-def revoke(session, request, staff_email):
-    """Stop every live invitation link of a request from working, at once."""
+def revoke(session, request, staff_email, seen_version=None):
+    """Stop every live invitation link of a request from working, at once.
+
+    Not a change of state, and always wanted however the request changed, so
+    `seen_version` is not checked.
+    """
     if revoke_invitation(session, request, staff_email, reason="staff"):
         return ReviewResult(True, f"Revoked every invitation link of {request.reference}.")
     return ReviewResult(False, f"{request.reference} has no live invitation to revoke.")

@@ -263,3 +263,26 @@ def test_a_decline_after_an_approval_seen_in_review_changes_nothing(
     assert not late.done and "changed meanwhile" in late.message
     assert len(outbox(kind="invitation")) == 1 and outbox(kind="declined") == []
     assert events_of(use_session, request_id, "declined") == []
+
+
+def test_a_decision_from_a_page_that_is_out_of_date_changes_nothing(
+    client, make_staff, make_request, outbox, use_session, get_row
+):
+    """Staff saw the request in review; a colleague declined it before they pressed Approve."""
+    import re
+
+    sign_in(client, make_staff)
+    reason_id = add_decline_reason(use_session, body="No paying account.")
+    request_id = make_request(name="Hana Ito", email=UNKNOWN)
+    page = client.get(f"/staff/requests/{request_id}").get_data(as_text=True)
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    with use_session() as session:
+        request = session.get(MembershipRequest, request_id)
+        reason = session.get(DeclineReason, reason_id)
+        assert reviews.decline(session, request, "colleague@example-app.com", reason).done
+    declined_emails = len(outbox(kind="declined"))
+    response = staff_post(client, f"/staff/requests/{request_id}/approve", {"seen": seen})
+    html = client.get(response.location).get_data(as_text=True)
+    assert "This request changed meanwhile" in html
+    assert outbox(kind="invitation") == [] and len(outbox(kind="declined")) == declined_emails
+    assert get_row(MembershipRequest, request_id).state == RequestState.DECLINED
