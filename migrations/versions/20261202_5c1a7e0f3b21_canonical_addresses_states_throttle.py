@@ -58,43 +58,52 @@ def upgrade():
 def _backfill_canonical_addresses(bind):
     """Recompute each canonical address; a row that now equals another is a duplicate."""
     # account_user: one row per (account, address); a duplicate row is dropped.
-    taken = set()
-    for row_id, account_id, email in bind.execute(
-        sa.text("SELECT id, account_id, email FROM account_user ORDER BY id")
-    ):
-        canonical = canonical_email(email)
-        if (account_id, canonical) in taken:
-            bind.execute(sa.text("DELETE FROM account_user WHERE id = :id"), {"id": row_id})
-            continue
-        taken.add((account_id, canonical))
-        bind.execute(sa.text("UPDATE account_user SET email_normalized = :c WHERE id = :id"),
-                     {"c": canonical, "id": row_id})
-    # membership_request: purged rows keep their placeholder. Two open requests
-    # that turn out to be one address both stay open (the index is made after).
+    rows = bind.execute(
+        sa.text("SELECT id, account_id, email, email_normalized FROM account_user ORDER BY id")
+    ).all()
+    _recompute(bind, "account_user",
+               [(row_id, account, canonical_email(email), current)
+                for row_id, account, email, current in rows])
+    # membership_request: purged rows keep their placeholder. Of open requests that
+    # turn out to be one address, the newer are withdrawn (the index is made after).
     for row_id, email in bind.execute(
         sa.text("SELECT id, email FROM membership_request WHERE purged_at IS NULL")
-    ):
+    ).all():
         bind.execute(sa.text("UPDATE membership_request SET email_normalized = :c WHERE id = :id"),
                      {"c": canonical_email(email), "id": row_id})
     _close_duplicate_open_requests(bind)
-    taken = set()
-    for row_id, email in bind.execute(
+    rows = bind.execute(
         sa.text("SELECT id, email_normalized FROM invitation_opt_out ORDER BY id")
-    ):
-        canonical = canonical_email(email)
-        if canonical in taken:
-            bind.execute(sa.text("DELETE FROM invitation_opt_out WHERE id = :id"), {"id": row_id})
-            continue
-        taken.add(canonical)
-        bind.execute(sa.text("UPDATE invitation_opt_out SET email_normalized = :c WHERE id = :id"),
-                     {"c": canonical, "id": row_id})
+    ).all()
+    _recompute(bind, "invitation_opt_out",
+               [(row_id, None, canonical_email(email), email) for row_id, email in rows])
     taken = {email for (email,) in bind.execute(sa.text("SELECT email FROM staff_user"))}
-    for row_id, email in bind.execute(sa.text("SELECT id, email FROM staff_user ORDER BY id")):
+    for row_id, email in bind.execute(
+        sa.text("SELECT id, email FROM staff_user ORDER BY id")
+    ).all():
         canonical = canonical_email(email)
         if canonical != email and canonical not in taken:
             taken.add(canonical)
             bind.execute(sa.text("UPDATE staff_user SET email = :c WHERE id = :id"),
                          {"c": canonical, "id": row_id})
+
+
+def _recompute(bind, table, rows):
+    """Set each row's email_normalized to its canonical form; delete rows that duplicate one.
+
+    rows: (id, scope, canonical, current). Rows already canonical claim their value
+    first, so no update ever collides with a row not yet visited.
+    """
+    taken = {(scope, canonical) for _id, scope, canonical, current in rows if canonical == current}
+    for row_id, scope, canonical, current in rows:
+        if canonical == current:
+            continue
+        if (scope, canonical) in taken:
+            bind.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": row_id})
+            continue
+        taken.add((scope, canonical))
+        bind.execute(sa.text(f"UPDATE {table} SET email_normalized = :c WHERE id = :id"),
+                     {"c": canonical, "id": row_id})
 
 
 def _close_duplicate_open_requests(bind):
@@ -103,7 +112,7 @@ def _close_duplicate_open_requests(bind):
     for row_id, canonical in bind.execute(sa.text(
         f"SELECT id, email_normalized FROM membership_request WHERE {OPEN} "
         "AND purged_at IS NULL ORDER BY created_at, id"
-    )):
+    )).all():
         if canonical in seen:
             bind.execute(sa.text("UPDATE membership_request SET state = 'withdrawn' "
                                  "WHERE id = :id"), {"id": row_id})
