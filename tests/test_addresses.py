@@ -222,3 +222,13 @@ def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
     page = client.get("/staff/requests/1").get_data(as_text=True)
     assert "<bdi>Ana\u202eamiL</bdi>" in page and "Check: mixes alphabets" in page
     assert "(ana@xn--mysh" in page
+
+
+def test_emails_escape_the_name_they_show(app, outbox):
+    with app_session(app) as session:
+        from services.screening import submit_request
+
+        submit_request(session, name="Ana <b>Lima</b> & co", email="ana@elsewhere.example")
+    [email] = outbox(kind="in_review")
+    assert "Ana &lt;b&gt;Lima&lt;/b&gt; &amp; co" in email.body_html
+    assert "<b>Lima" not in email.body_html

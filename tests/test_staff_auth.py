@@ -1,5 +1,6 @@
 """Who gets into /staff: sign-in, lockout, rotation, sign-out and the guard on every route."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -263,3 +264,15 @@ def test_staff_pages_are_not_cached_and_not_indexed(client, make_staff):
 def test_the_login_page_redirects_a_signed_in_user(client, make_staff):
     sign_in(client, make_staff)
     assert client.get("/staff/login").location == "/staff/"
+
+
+@pytest.mark.app_config(STAFF_SIGN_IN_ALERT_AFTER=2)
+def test_the_alert_email_reads_as_before(app, make_staff, outbox):
+    from tests.test_email_snapshots import assert_snapshot, masked
+
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for n in range(2):
+        log_in(_from(app.test_client(), f"203.0.113.{n}"), STAFF_EMAIL, "wrong password")
+    [alert] = outbox(kind="staff_sign_in_failures")
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<time>", masked(alert))
+    assert_snapshot("staff_sign_in_failures", text)
