@@ -7,7 +7,8 @@ the old row, rather than overwriting the old row's hash, because:
   which /invite/<token> can explain, instead of "unknown";
 - a stored hash always stands for exactly one emailed token, so the history
   (events, rows) stays true;
-- a request still has one live invitation, which expiry and re-sending rely on.
+- only the newest link of a request is reminded, and it expires last, which expiry
+  relies on.
 Both rows get reminder_sent_at, so neither can be reminded again, and the
 reminder never extends the invitation's life.
 """

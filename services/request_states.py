@@ -66,6 +66,17 @@ APPROVABLE = tuple(s for s in states_that_can(S.INVITED, STAFF) if s not in RESE
 ENDED = final_states()
 
 
+def staff_actions(request):
+    """What the staff page offers for a request, read off the table (nothing once purged)."""
+    state = None if request.purged_at is not None else request.state
+    return {
+        "approve": state in APPROVABLE,
+        "decline": state in DECLINABLE,
+        "resend": state in RESENDABLE,
+        "nothing": state is None or state in ENDED,
+    }
+
+
 class RequestStateError(Exception):
     """A move that cannot be made."""
 

@@ -10,6 +10,7 @@ from services import reviews
 from services.accounts import accounts_for_email, review_hints
 from services.events import detail_of
 from services.invitations import current_invitation
+from services.request_states import staff_actions
 from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
 
 
@@ -65,6 +66,7 @@ def _render_request(membership_request, decline_form=None, status=200):
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
             button_form=ButtonForm(),
+            can=staff_actions(membership_request),
         ),
         status,
     )
