@@ -96,7 +96,9 @@ class ReportStatus(StrEnum):
 
 
 def _open_states_sql():
-    return text("state IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATES) + ")")
+    # A purged request no longer holds its address (services.retention).
+    states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
+    return text(f"state IN ({states}) AND purged_at IS NULL")
 
 
 class Account(Base):
@@ -168,6 +170,9 @@ class MembershipRequest(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     decline_note: Mapped[str | None] = mapped_column(Text)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Bumped by every change of state (services.request_states): a move is made
+    # only from the state and version its actor saw.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     invitations: Mapped[list["Invitation"]] = relationship(
         back_populates="request", order_by="Invitation.created_at"
@@ -277,10 +282,28 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Failed sign-ins since the last good one, from any client (for the alert email).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Unused since sign-in stopped locking accounts (services.staff_auth); kept so
+    # the code before that change still runs during an upgrade. Drop it later.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Changes on sign-in and deactivation, so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SignInThrottle(Base):
+    """Failed staff sign-ins from one client address for one typed address.
+
+    Keyed by a keyed hash of both, so the table names neither. Rows of addresses
+    that exist and of ones that don't look the same.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class DeclineReason(Base):
@@ -296,12 +319,17 @@ class DeclineReason(Base):
 
 
 class InvitationOptOut(Base):
-    """An address that asked not to be invited again (unsolicited invitations only)."""
+    """An address that asked not to be invited again (unsolicited invitations only).
+
+    The canonical address is kept for the retention period; after it only the
+    keyed hash (services.opt_outs.address_hash) remains, so the opt-out holds.
+    """
 
     __tablename__ = "invitation_opt_out"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email_normalized: Mapped[str] = mapped_column(String(254), unique=True)
+    email_normalized: Mapped[str | None] = mapped_column(String(254), unique=True)
+    email_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -68,10 +68,15 @@ DEFAULTS = {
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
 
     "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
-    # Staff sign-in: lock an account after this many failures in a row, for this long.
-    "STAFF_LOCKOUT_ATTEMPTS": 5,
-    "STAFF_LOCKOUT_MINUTES": 15,
+    # Staff sign-in: failures one client may make for one address before it must
+    # wait (doubling each time, up to the maximum in seconds); the owner is
+    # emailed every STAFF_SIGN_IN_ALERT_AFTER failures against their account.
+    "STAFF_SIGN_IN_FREE_TRIES": 3,
+    "STAFF_SIGN_IN_MAX_DELAY": 900,
+    "STAFF_SIGN_IN_ALERT_AFTER": 10,
     "STAFF_SESSION_HOURS": 12,
+    # The key of the hashes opt-outs keep after the purge; empty: SECRET_KEY. Keep it stable.
+    "ADDRESS_HASH_KEY": "",
     # Invitations one press of "Send" in the console may send (the CLI has no cap).
     "STAFF_INVITE_RUN_LIMIT": 500,
     # HTTP.
@@ -112,8 +117,10 @@ DEFAULTS = {
 _INTS = {
     "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
     "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
-    "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_LOCKOUT_ATTEMPTS", "STAFF_LOCKOUT_MINUTES",
-    "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT", "COMMUNITY_TIMEOUT",
+    "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_SIGN_IN_FREE_TRIES", "STAFF_SIGN_IN_MAX_DELAY",
+    "STAFF_SIGN_IN_ALERT_AFTER",
+    "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT",
+    "COMMUNITY_TIMEOUT",
     "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
     "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",

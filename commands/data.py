@@ -14,12 +14,14 @@ group = AppGroup("data", help="Personal data: retention.")
 )
 @click.option("--dry-run", is_flag=True, help="Count what would go, change nothing.")
 def purge(days, dry_run):
-    """Anonymise ended requests, empty closed reports, delete old sent emails."""
+    """Forget personal data past the period: requests, emails, opt-outs, comments, reports."""
     session = db.get_session()
     report = retention.purge(session, days)
     if dry_run:
         session.rollback()
-        click.echo(f"Dry run, nothing changed: would have {report.summary()}.")
-        return
-    session.commit()
-    click.echo(f"Purged: {report.summary()}.")
+        click.echo("Dry run, nothing changed. Would purge:")
+    else:
+        session.commit()
+        click.echo("Purged:")
+    for line in report.lines():
+        click.echo(f"  {line}")

@@ -6,11 +6,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from models import Account, AccountUser
+from services.addresses import canonical_email
 from settings import as_list
 
 
 def normalize_email(email):
-    return (email or "").strip().lower()
+    """The canonical form of an address, the one every comparison uses (services.addresses)."""
+    return canonical_email(email)
 
 
 def paying_statuses():

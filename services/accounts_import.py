@@ -8,11 +8,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from models import Account, AccountStatus, AccountUser
 from services.accounts import normalize_email
+from services.addresses import AddressProblem, tidy_address
 from services.tokens import sign, unsign
 
 HEADER = ["subdomain", "account_name", "status", "email"]
@@ -89,8 +89,8 @@ def _row_error(row):
     if status.lower() not in STATUSES:
         return f"“{status}” is not a status; use one of " + ", ".join(sorted(STATUSES))
     try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as exc:
+        tidy_address(email)
+    except AddressProblem as exc:
         return f"“{email}” is not a valid email address ({exc})"
     return None
 

@@ -15,7 +15,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from sqlalchemy import case, distinct, exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 import db
@@ -30,7 +30,7 @@ from models import (
 from services.accounts import normalize_email, paying_statuses
 from services.events import SYSTEM
 from services.invitations import issue_invitation
-from services.opt_outs import opted_out_among
+from services.opt_outs import address_hash, opted_out_among
 from services.references import new_reference
 
 # Keeps IN (...) lists well below SQLite's limit on bound parameters.
@@ -79,8 +79,9 @@ def _opted_out_address():
 
 def count_waiting(session):
     """How many addresses of paying accounts are waiting for their first invitation."""
-    return session.scalar(
-        select(func.count(distinct(AccountUser.email_normalized)))
+    waiting = (
+        select(AccountUser.email_normalized)
+        .distinct()
         .join(Account)
         .where(
             Account.status.in_(paying_statuses()),
@@ -88,6 +89,15 @@ def count_waiting(session):
             ~_opted_out_address(),
         )
     )
+    # Opt-outs past the retention period keep only a keyed hash, checked here.
+    hashed_only = set(
+        session.scalars(
+            select(InvitationOptOut.email_hash).where(InvitationOptOut.email_normalized.is_(None))
+        )
+    )
+    if not hashed_only:
+        return session.scalar(select(func.count()).select_from(waiting.subquery()))
+    return sum(1 for email in session.scalars(waiting) if address_hash(email) not in hashed_only)
 
 
 def list_candidates(session, *, since=None, only_emails=None):

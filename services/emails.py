@@ -160,3 +160,15 @@ def _reminder_item(request):
 def send_login_help(session, request):
     """Already a member: how to log in, reset a password, and find more help."""
     return _record(session, "login_help", request.email, request)
+
+
+def send_staff_sign_in_failures(session, to, failures, last_at):
+    """Tell a staff member that sign-ins to their account keep failing."""
+    return _record(
+        session,
+        "staff_sign_in_failures",
+        to,
+        staff_email=to,
+        failures=failures,
+        last_at=last_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -11,12 +11,11 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
-
-from models import InvitationOptOut, RequestSource, RequestState
+from models import RequestSource, RequestState
 from services.accounts import normalize_email, paying_accounts_for_email
+from services.addresses import AddressProblem, name_problem, tidy_address
 from services.events import SYSTEM
+from services.opt_outs import opted_out_among
 from services.screening import latest_request_for, submit_request
 
 # Requests in these states mean: invited already, a member, or someone already decided.
@@ -74,9 +73,12 @@ def invite_from_list(session, text):
     seen = set()
     for line, email, name in read_list(text):
         try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError as exc:
+            email, _canonical = tidy_address(email)
+        except AddressProblem as exc:
             report.bad_rows.append((line, f"not an email address ({exc})"))
+            continue
+        if name_problem(name):
+            report.bad_rows.append((line, f"not a name ({name_problem(name)})"))
             continue
         key = normalize_email(email)
         if key in seen:
@@ -89,8 +91,7 @@ def invite_from_list(session, text):
 
 
 def _invite_one(session, email, name):
-    key = normalize_email(email)
-    if session.scalar(select(InvitationOptOut).where(InvitationOptOut.email_normalized == key)):
+    if opted_out_among(session, [normalize_email(email)]):
         return "opted_out"
     latest = latest_request_for(session, email)
     if latest is not None and latest.state == RequestState.WITHDRAWN:

@@ -7,7 +7,8 @@ the old row, rather than overwriting the old row's hash, because:
   which /invite/<token> can explain, instead of "unknown";
 - a stored hash always stands for exactly one emailed token, so the history
   (events, rows) stays true;
-- a request still has one live invitation, which expiry and re-sending rely on.
+- only the newest link of a request is reminded, and it expires last, which expiry
+  relies on.
 Both rows get reminder_sent_at, so neither can be reminded again, and the
 reminder never extends the invitation's life.
 """
@@ -17,12 +18,14 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import exists, select, update
+from sqlalchemy.orm import aliased
 
-from models import Invitation, InvitationOptOut, MembershipRequest, RequestState
+from models import Invitation, MembershipRequest, RequestState
 from services import emails
 from services.clock import utcnow
 from services.events import SYSTEM, record_event
 from services.invitations import add_invitation
+from services.opt_outs import opted_out_among
 
 
 @dataclass
@@ -46,24 +49,24 @@ def due_reminder_ids(session, now=None):
     if days <= 0:
         return []
     now = now or utcnow()
-    return list(
-        session.scalars(
-            select(Invitation.id)
-            .join(Invitation.request)
-            .where(
-                Invitation.accepted_at.is_(None),
-                Invitation.revoked_at.is_(None),
-                Invitation.reminder_sent_at.is_(None),
-                Invitation.expires_at > now,
-                Invitation.created_at <= now - timedelta(days=days),
-                MembershipRequest.state == RequestState.INVITED,
-                ~exists().where(
-                    InvitationOptOut.email_normalized == MembershipRequest.email_normalized
-                ),
-            )
-            .order_by(Invitation.created_at, Invitation.id)
+    newer = aliased(Invitation)
+    rows = session.execute(
+        select(Invitation.id, MembershipRequest.email_normalized)
+        .join(Invitation.request)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.reminder_sent_at.is_(None),
+            Invitation.expires_at > now,
+            Invitation.created_at <= now - timedelta(days=days),
+            MembershipRequest.state == RequestState.INVITED,
+            # Only the newest link of a request is reminded (re-sends add links).
+            ~exists().where(newer.request_id == Invitation.request_id, newer.id > Invitation.id),
         )
-    )
+        .order_by(Invitation.created_at, Invitation.id)
+    ).all()
+    opted_out = opted_out_among(session, {email for _id, email in rows})
+    return [invitation_id for invitation_id, email in rows if email not in opted_out]
 
 
 def send_reminders(session, now=None):

@@ -6,10 +6,16 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from models import Invitation, RequestState
+from models import Invitation, MembershipRequest, RequestState
 from services import emails
 from services.clock import utcnow
 from services.events import REQUESTER, SYSTEM, record_event
+from services.request_states import (
+    EXPIRABLE,
+    RequestChanged,
+    RequestStateError,
+    move_request,
+)
 from services.tokens import hash_secret, new_secret
 
 
@@ -26,43 +32,56 @@ def add_invitation(session, request, now, expires_at, **fields):
     return token, invitation
 
 
-def issue_invitation(session, request, actor=SYSTEM, **detail):
-    """Revoke any live invitation, create a new one, email it; returns the token.
+def issue_invitation(
+    session, request, actor=SYSTEM, *, seen_state=None, seen_version=None, changes=None, **detail
+):
+    """Move the request to invited with a new link, and email it; returns the token.
 
-    `detail` goes into the "invited" event (the bulk run adds source="import").
+    Earlier live links keep working (a stranger's re-send must not break the link
+    in someone's inbox) until one of them is accepted or they expire. The move is
+    made only from the state the actor saw (RequestChanged otherwise; run it in a
+    savepoint). `detail` goes into the "invited" event (the bulk run adds
+    source="import").
     """
     now = utcnow()
-    for old in request.invitations:
-        if old.accepted_at is None and old.revoked_at is None:
-            old.revoked_at = now
-            record_event(session, request, "invitation_revoked", actor, reason="replaced")
     expires_at = now + timedelta(days=current_app.config["INVITE_TTL_DAYS"])
-    token, invitation = add_invitation(session, request, now, expires_at)
-    previous = request.state
-    request.state = RequestState.INVITED
-    session.flush()
-    record_event(
+    move_request(
         session,
         request,
-        "invited",
+        RequestState.INVITED,
         actor,
-        previous=previous,
-        expires_at=invitation.expires_at,
+        seen_state=request.state if seen_state is None else seen_state,
+        seen_version=seen_version,
+        changes=changes,
+        expires_at=expires_at,
         **detail,
     )
+    token, invitation = add_invitation(session, request, now, expires_at)
+    session.flush()
     emails.send_invitation(session, request, token, invitation)
     return token
 
 
-def revoke_invitation(session, request, actor):
-    """Revoke the live invitation of a request; returns whether there was one."""
+def live_invitations(request, now=None):
+    """The invitations of a request that would still let someone in."""
+    now = now or utcnow()
+    return [
+        i
+        for i in request.invitations
+        if i.accepted_at is None and i.revoked_at is None and i.expires_at > now
+    ]
+
+
+def revoke_invitation(session, request, actor, reason=None):
+    """Revoke every live invitation of a request at once; returns whether there was one."""
     revoked = False
     for invitation in request.invitations:
         if invitation.accepted_at is None and invitation.revoked_at is None:
             invitation.revoked_at = utcnow()
             revoked = True
     if revoked:
-        record_event(session, request, "invitation_revoked", actor)
+        detail = {"reason": reason} if reason else {}
+        record_event(session, request, "invitation_revoked", actor, **detail)
     return revoked
 
 
@@ -107,15 +126,37 @@ def accept_invitation(session, token, now=None, welcome=True):
 
     Mail scanners open links and may submit forms, so a second acceptance of a
     live invitation returns "accepted" (the owner is still sent on) rather than
-    an error, and nothing is recorded twice. `welcome=False` leaves the welcome
-    email to community provisioning. The acceptance is a conditional
-    UPDATE, so two requests racing (a scanner and its owner) join only once.
+    an error, and nothing is recorded twice. The request moves to joined through
+    the state machine (only from invited, at the version read), so of a scanner
+    and its owner, or an acceptance and a staff decline, exactly one wins; the
+    other links of the request are revoked with it.
+    `welcome=False` leaves the welcome email to community provisioning.
     """
     now = now or utcnow()
+    for _attempt in range(3):
+        lookup = find_invitation(session, token, now)
+        if lookup.outcome != "ok":
+            return lookup
+        try:
+            with session.begin_nested():
+                _accept(session, lookup.invitation, now, welcome)
+            return InvitationLookup("joined", lookup.invitation)
+        except RequestChanged:
+            # Someone else moved the request first (a decline, another link, a
+            # re-send): read everything again and answer from what is there now.
+            session.expire_all()
+        except RequestStateError:
+            break
     lookup = find_invitation(session, token, now)
-    if lookup.outcome != "ok":
-        return lookup
-    invitation = lookup.invitation
+    if lookup.outcome == "ok":
+        # A live link of a request that cannot join now (it kept changing under us).
+        return InvitationLookup("changed", lookup.invitation)
+    return lookup
+
+
+def _accept(session, invitation, now, welcome):
+    request = invitation.request
+    move_request(session, request, RequestState.JOINED, REQUESTER, seen_state=request.state)
     won = session.execute(
         update(Invitation)
         .where(
@@ -126,20 +167,19 @@ def accept_invitation(session, token, now=None, welcome=True):
         .values(accepted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    session.refresh(invitation)
     if not won:
-        return find_invitation(session, token, now)
-    request = invitation.request
-    request.state = RequestState.JOINED
-    record_event(session, request, "joined", REQUESTER)
+        raise RequestChanged(request)
+    session.refresh(invitation)
+    for other in request.invitations:
+        if other is not invitation and other.accepted_at is None and other.revoked_at is None:
+            other.revoked_at = now
     if welcome:  # with a platform, the welcome waits until the platform has the member
         emails.send_welcome(session, request)
     session.flush()
-    return InvitationLookup("joined", invitation)
 
 
 def expire_invitations(session, now=None):
-    """Move invited requests whose invitation lapsed to `expired`; returns how many."""
+    """Move invited requests whose every link lapsed to `expired`; returns how many."""
     now = now or utcnow()
     invitations = session.scalars(
         select(Invitation)
@@ -148,15 +188,22 @@ def expire_invitations(session, now=None):
             Invitation.expires_at <= now,
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
+            MembershipRequest.state.in_(EXPIRABLE),
         )
     )
     count = 0
     for invitation in invitations:
         request = invitation.request
-        if request.state == RequestState.INVITED and current_invitation(request) is invitation:
-            request.state = RequestState.EXPIRED
-            record_event(session, request, "expired", SYSTEM)
-            count += 1
+        # The newest link lapses last: only then has the request expired.
+        if request.state in EXPIRABLE and current_invitation(request) is invitation:
+            try:
+                with session.begin_nested():
+                    move_request(
+                        session, request, RequestState.EXPIRED, SYSTEM, seen_state=request.state
+                    )
+                count += 1
+            except RequestChanged:
+                continue  # re-sent or decided meanwhile: no longer expiring
     return count
 
 

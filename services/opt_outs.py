@@ -5,7 +5,8 @@ nobody asked for: `invitations send-new` and reminders skip it. Asking to join
 on /join later is explicit consent, so it is not blocked: the person gets a
 fresh request (a withdrawn one is not open) and, if matched, an invitation as
 usual. The opt-out row stays, so that request gets no reminder and a future
-bulk run still leaves the address alone.
+bulk run still leaves the address alone. After the retention period the row
+keeps only a keyed hash of the address (services.retention), which still matches.
 """
 
 from dataclasses import dataclass
@@ -15,26 +16,31 @@ from sqlalchemy.exc import IntegrityError
 
 from models import InvitationOptOut, MembershipRequest, RequestState
 from services import links
-from services.events import REQUESTER, record_event
+from services.addresses import keyed_hash as address_hash
+from services.events import REQUESTER
 from services.invitations import revoke_invitation
+from services.request_states import WITHDRAWABLE, RequestChanged, move_request
 from services.tokens import ExpiredLink, InvalidLink
 
 # The states an invitation email can leave a request in that opting out ends.
-WITHDRAWABLE_STATES = (RequestState.INVITED, RequestState.EXPIRED)
+WITHDRAWABLE_STATES = WITHDRAWABLE
 
 
 def opted_out_among(session, emails):
-    """The normalized addresses of `emails` that opted out (one query)."""
-    emails = list(emails)
+    """The canonical addresses among `emails` that opted out (one query)."""
+    emails = set(emails)
     if not emails:
         return set()
-    return set(
-        session.scalars(
-            select(InvitationOptOut.email_normalized).where(
-                InvitationOptOut.email_normalized.in_(emails)
-            )
+    by_hash = {address_hash(email): email for email in emails}
+    found = set()
+    for plain, hashed in session.execute(
+        select(InvitationOptOut.email_normalized, InvitationOptOut.email_hash).where(
+            InvitationOptOut.email_normalized.in_(emails)
+            | InvitationOptOut.email_hash.in_(by_hash)
         )
-    )
+    ):
+        found.add(plain if plain in emails else by_hash.get(hashed))
+    return found - {None}
 
 
 def is_opted_out(session, email_normalized):
@@ -77,15 +83,24 @@ def opt_out(session, request):
     if not is_opted_out(session, request.email_normalized):
         try:
             with session.begin_nested():
-                session.add(InvitationOptOut(email_normalized=request.email_normalized))
+                session.add(
+                    InvitationOptOut(
+                        email_normalized=request.email_normalized,
+                        email_hash=address_hash(request.email_normalized),
+                    )
+                )
                 session.flush()
             created = True
         except IntegrityError:
             pass  # a simultaneous click recorded it first: the same outcome
     if request.state in WITHDRAWABLE_STATES:
-        revoke_invitation(session, request, REQUESTER)
-        previous = request.state
-        request.state = RequestState.WITHDRAWN
-        record_event(session, request, "withdrawn", REQUESTER, previous=previous)
+        try:
+            with session.begin_nested():
+                move_request(
+                    session, request, RequestState.WITHDRAWN, REQUESTER, seen_state=request.state
+                )
+                revoke_invitation(session, request, REQUESTER)
+        except RequestChanged:
+            session.refresh(request)  # joined or declined meanwhile: the opt-out still holds
     session.flush()
     return created

@@ -14,6 +14,7 @@ from flask import current_app
 from limits import parse_many
 
 from extensions import limiter
+from services.addresses import canonical_email
 
 
 def _email_form_limit():
@@ -26,7 +27,8 @@ def limit_email_form(view):
 
 
 def _address_key(address):
-    normalized = (address or "").strip().lower().encode("utf-8", "surrogatepass")
+    # Canonical: look-alike spellings of one address share one count.
+    normalized = canonical_email(address).encode("utf-8", "surrogatepass")
     # Hashed: the limiter's storage never holds the address itself.
     return "address:" + hashlib.sha256(normalized).hexdigest()
 

@@ -1,17 +1,27 @@
 """/resend: send the address whatever fits the state of its latest request.
 
 The page never says what happened; the email does. Invited or expired gets a
-fresh invitation (new token, the old one revoked, a new expiry); in review gets
+fresh invitation link (earlier links keep working until one is used, so a
+stranger's re-send never breaks the link in someone's inbox); in review gets
 the due date; declined gets the reason and how to reply; joined gets how to log
 in; withdrawn (the person said they don't want to join) and unknown get nothing.
-Over the per-address limit nothing is sent either.
+Over the per-address limit nothing is sent either, and nor is a second link
+within a minute of the last one (a double click, or several tabs at once).
+
+A new link is issued through the state machine from the state and version read
+here, inside a savepoint: of several re-sends racing for one request exactly one
+issues a link and sends it; the others send nothing.
 """
+
+from datetime import timedelta
 
 from models import RequestState
 from services import emails
+from services.clock import utcnow
 from services.events import REQUESTER
-from services.invitations import issue_invitation
+from services.invitations import issue_invitation, live_invitations
 from services.rate_limits import allow_email_to
+from services.request_states import RequestChanged
 from services.screening import latest_request_for
 
 INVITATION = "invitation"
@@ -20,6 +30,9 @@ DECLINED = "declined"
 LOGIN_HELP = "login_help"
 NOTHING = "nothing"
 LIMITED = "limited"
+CHANGED = "changed"
+# A link issued less than this long ago is not followed by another one.
+RECENT_LINK = timedelta(minutes=1)
 
 _WHAT_FITS = {
     RequestState.INVITED: INVITATION,
@@ -44,11 +57,19 @@ def resend_for_address(session, email):
     kind = what_fits(request)
     if kind == NOTHING:
         return NOTHING
-    if not allow_email_to(request.email):
+    seen_state, seen_version = request.state, request.version
+    if kind == INVITATION and _link_just_sent(request):
+        return NOTHING
+    if not allow_email_to(request.email_normalized):
         return LIMITED
     if kind == INVITATION:
-        # Expired goes back to invited; the old link stops working at once.
-        issue_invitation(session, request, REQUESTER)
+        try:
+            with session.begin_nested():
+                issue_invitation(
+                    session, request, REQUESTER, seen_state=seen_state, seen_version=seen_version
+                )
+        except RequestChanged:
+            return CHANGED
     elif kind == REVIEW_STATUS:
         emails.send_review_status(session, request)
     elif kind == DECLINED:
@@ -56,3 +77,8 @@ def resend_for_address(session, email):
     else:
         emails.send_login_help(session, request)
     return kind
+
+
+def _link_just_sent(request):
+    now = utcnow()
+    return any(now - link.created_at < RECENT_LINK for link in live_invitations(request, now))

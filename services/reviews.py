@@ -1,25 +1,30 @@
 """Staff decisions on join requests: approve, decline, re-send and revoke invitations.
 
-Each action is idempotent. The decision itself is taken with a conditional
-UPDATE (only from a state that allows it), which exactly one of two racing
-submissions can win; the loser, like a second click, changes nothing and gets
-a result saying so.
+Each decision goes through the state machine (services.request_states): it is
+made only from the state and version the staff member's request saw, inside a
+savepoint. Of two racing decisions exactly one wins; the loser changes nothing,
+sends nothing and gets a result saying the request changed meanwhile.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from models import DeclineReason, MembershipRequest, RequestState
+from models import DeclineReason, RequestState
 from services import emails
 from services.clock import utcnow
 from services.events import record_event
 from services.invitations import current_invitation, issue_invitation, revoke_invitation
+from services.request_states import (
+    APPROVABLE,
+    CHANGED_MEANWHILE,
+    DECLINABLE,
+    RESENDABLE,
+    RequestChanged,
+    move_request,
+)
 
-# States a decline can come from: in review, or invited but not yet joined.
-DECLINABLE = (RequestState.IN_REVIEW, RequestState.INVITED, RequestState.EXPIRED)
-RESENDABLE = (RequestState.INVITED, RequestState.EXPIRED)
 # A second "re-send" within this time is taken for a double click.
 RESEND_GRACE = timedelta(minutes=1)
 
@@ -32,74 +37,90 @@ class ReviewResult:
     message: str
 
 
-def _take_decision(session, request, from_states, **values):
-    """Set the decision columns if the request is still in one of from_states."""
-    result = session.execute(
-        update(MembershipRequest)
-        .where(MembershipRequest.id == request.id, MembershipRequest.state.in_(from_states))
-        .values(**values)
-        .execution_options(synchronize_session=False)
+def _changed(request):
+    return ReviewResult(
+        False, f"{request.reference}: {CHANGED_MEANWHILE} It is {_state_words(request.state)} now."
     )
-    if result.rowcount != 1:
-        session.refresh(request)
-        return False
-    for name, value in values.items():
-        setattr(request, name, value)
-    return True
 
 
-def approve(session, request, staff_email):
+def _out_of_date(request, seen_version):
+    """The page the staff member acted on showed an older version of the request."""
+    return seen_version is not None and seen_version != request.version
+
+
+def _seen(request, seen_version):
+    return request.version if seen_version is None else seen_version
+
+
+def approve(session, request, staff_email, seen_version=None):
     """Invite the person behind an in-review request (once)."""
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state in (RequestState.INVITED, RequestState.JOINED):
         return ReviewResult(False, f"{request.reference} was already invited; nothing sent.")
-    now = utcnow()
-    if not _take_decision(
-        session,
-        request,
-        [RequestState.IN_REVIEW, RequestState.SUBMITTED],
-        decided_at=now,
-        decided_by=staff_email,
-        updated_at=now,
-    ):
+    if request.state not in APPROVABLE:
         return ReviewResult(
             False, f"{request.reference} is {_state_words(request.state)}; nothing sent."
         )
-    record_event(session, request, "approved", staff_email)
-    issue_invitation(session, request, staff_email)
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            record_event(session, request, "approved", staff_email)
+            issue_invitation(
+                session,
+                request,
+                staff_email,
+                seen_state=request.state,
+                seen_version=_seen(request, seen_version),
+                changes={"decided_at": now, "decided_by": staff_email},
+            )
+    except RequestChanged:
+        session.refresh(request)
+        return _changed(request)
     return ReviewResult(True, f"Approved {request.reference}: the invitation is on its way.")
 
 
-def decline(session, request, staff_email, reason, note=""):
+def decline(session, request, staff_email, reason, note="", seen_version=None):
     """Decline a request with a reason (a DeclineReason) and an optional note (once)."""
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state == RequestState.DECLINED:
         return ReviewResult(False, f"{request.reference} was already declined; nothing sent.")
-    note = (note or "").strip() or None
-    text = reason.body.strip()
-    previous = request.state
-    now = utcnow()
-    if not _take_decision(
-        session,
-        request,
-        DECLINABLE,
-        state=RequestState.DECLINED,
-        decided_at=now,
-        decided_by=staff_email,
-        decline_reason=text,
-        decline_note=note,
-        updated_at=now,
-    ):
+    if request.state not in DECLINABLE:
         return ReviewResult(
             False, f"{request.reference} is {_state_words(request.state)}; it can't be declined."
         )
-    revoke_invitation(session, request, staff_email)
-    record_event(session, request, "declined", staff_email, previous=previous, reason=reason.title)
-    emails.send_declined(session, request)
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            move_request(
+                session,
+                request,
+                RequestState.DECLINED,
+                staff_email,
+                seen_state=request.state,
+                seen_version=_seen(request, seen_version),
+                changes={
+                    "decided_at": now,
+                    "decided_by": staff_email,
+                    "decline_reason": reason.body.strip(),
+                    "decline_note": (note or "").strip() or None,
+                },
+                reason=reason.title,
+            )
+            revoke_invitation(session, request, staff_email)
+            emails.send_declined(session, request)
+    except RequestChanged:
+        session.refresh(request)
+        return _changed(request)
     return ReviewResult(True, f"Declined {request.reference}: we've emailed the reason.")
 
 
-def resend_invitation(session, request, staff_email, now=None):
-    """Issue a fresh invitation (the old link stops working) and email it."""
+def resend_invitation(session, request, staff_email, now=None, seen_version=None):
+    """Email a fresh invitation link; earlier links keep working until one is used."""
     now = now or utcnow()
+    if _out_of_date(request, seen_version):
+        return _changed(request)
     if request.state not in RESENDABLE:
         return ReviewResult(
             False, f"{request.reference} is {_state_words(request.state)}; nothing to re-send."
@@ -107,16 +128,32 @@ def resend_invitation(session, request, staff_email, now=None):
     latest = current_invitation(request)
     if latest is not None and latest.revoked_at is None and now - latest.created_at < RESEND_GRACE:
         return ReviewResult(False, "An invitation went out a moment ago; nothing sent again.")
-    issue_invitation(session, request, staff_email)
+    try:
+        with session.begin_nested():
+            issue_invitation(
+                session,
+                request,
+                staff_email,
+                seen_state=request.state,
+                seen_version=_seen(request, seen_version),
+            )
+    except RequestChanged:
+        session.refresh(request)
+        return _changed(request)
     return ReviewResult(
-        True, f"Sent {request.reference} a new invitation; the old link is revoked."
+        True,
+        f"Sent {request.reference} a new invitation; earlier links still work until one is used.",
     )
 
 
-def revoke(session, request, staff_email):
-    """Stop the live invitation of a request from working."""
-    if revoke_invitation(session, request, staff_email):
-        return ReviewResult(True, f"Revoked the invitation of {request.reference}.")
+def revoke(session, request, staff_email, seen_version=None):
+    """Stop every live invitation link of a request from working, at once.
+
+    Not a change of state, and always wanted however the request changed, so
+    `seen_version` is not checked.
+    """
+    if revoke_invitation(session, request, staff_email, reason="staff"):
+        return ReviewResult(True, f"Revoked every invitation link of {request.reference}.")
     return ReviewResult(False, f"{request.reference} has no live invitation to revoke.")
 
 

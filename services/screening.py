@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
 from services import emails
 from services.accounts import normalize_email, paying_accounts_for_email, review_hints
+from services.addresses import NameProblem, name_problem, tidy_address
 from services.clock import utcnow
 from services.community import CommunityError, connector_for
 from services.community.provisioning import problems
@@ -18,6 +19,7 @@ from services.events import REQUESTER, SYSTEM, record_event
 from services.invitations import issue_invitation
 from services.jobs.lookups import enqueue
 from services.references import new_reference
+from services.request_states import move_request
 from settings import as_list
 
 log = logging.getLogger(__name__)
@@ -90,13 +92,18 @@ def existing_request_for(session, email):
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
     """A new request in state `submitted`, or the one this address already has."""
+    email, canonical = tidy_address(email)
+    for text in (name, facebook_name):
+        problem = name_problem(text)
+        if problem:
+            raise NameProblem(problem)
     existing = existing_request_for(session, email)
     if existing is not None:
         return SubmitResult(existing, created=False)
     request = MembershipRequest(
         name=name.strip(),
-        email=email.strip(),
-        email_normalized=normalize_email(email),
+        email=email,
+        email_normalized=canonical,
         subdomain=(subdomain or "").strip().lower() or None,
         facebook_name=(facebook_name or "").strip() or None,
         source=source,
@@ -128,8 +135,7 @@ def screen_request(session, request):
     platform cannot answer (down, slow, refused), screening goes on as before.
     """
     if _already_member(request.email):
-        request.state = RequestState.JOINED
-        session.flush()
+        move_request(session, request, RequestState.JOINED, SYSTEM, seen_state=request.state)
         record_event(session, request, "already_member", SYSTEM)
         emails.send_already_member(session, request)
         return
@@ -154,11 +160,16 @@ def _already_member(email):
 
 def send_to_review(session, request):
     now = utcnow()
-    request.state = RequestState.IN_REVIEW
-    request.review_started_at = now
-    request.due_on = due_date_for(now)
-    session.flush()
-    record_event(session, request, "in_review", SYSTEM, due_on=request.due_on)
+    due_on = due_date_for(now)
+    move_request(
+        session,
+        request,
+        RequestState.IN_REVIEW,
+        SYSTEM,
+        seen_state=request.state,
+        changes={"review_started_at": now, "due_on": due_on},
+        due_on=due_on,
+    )
     emails.send_in_review(session, request)
     hints = review_hints(session, request)
     failing = len(problems(session))

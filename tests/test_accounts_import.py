@@ -77,6 +77,7 @@ def test_skip_bad_rows_imports_the_rest(runner, tmp_path, use_session):
         ("myshop,My Shop,gold,a@b.example", "is not a status"),
         ("myshop,My Shop,active,not-an-email", "is not a valid email address"),
         ("myshop,My Shop,active,a@@b.example", "is not a valid email address"),
+        ("myshop,My Shop,active,ana@mysh\u043ep.example", "different alphabets"),
         ("myshop,My Shop,active", "expected 4 columns, found 3"),
         ("myshop,My Shop,active,a@b.example,extra", "expected 4 columns, found 5"),
     ],

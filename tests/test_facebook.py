@@ -106,7 +106,7 @@ def test_the_command_invites_matches_and_skips_the_rest(
     ana = by_email["ana@myshop.example"]
     assert (ana.source, ana.state, ana.name) == ("facebook", RequestState.INVITED, "Ana Lima")
     new = outbox()[before:]
-    assert [(e.kind, e.to_addr) for e in new] == [("invitation", "ANA@MyShop.example")]
+    assert [(e.kind, e.to_addr) for e in new] == [("invitation", "ANA@myshop.example")]
     assert unmatched.read_text().splitlines() == [
         "email,name", "tess@trialco.example,Tess", "nobody@unknown.example,"
     ]

@@ -160,18 +160,32 @@ def test_an_expired_invitation_cannot_be_accepted(app, invited):
         assert session.get(MembershipRequest, request_id).state == RequestState.INVITED
 
 
-def test_a_replaced_invitation_says_so(app, client, invited, get_row):
+def test_a_resent_link_leaves_the_old_one_working_until_one_is_used(
+    app, client, invited, get_row
+):
     request_id, old_token = invited
     with app_session(app) as session:
         new_token = issue_invitation(session, session.get(MembershipRequest, request_id))
-    response = client.get(f"/invite/{old_token}")
-    assert response.status_code == 410
-    assert "This invitation was replaced" in response.get_data(as_text=True)
-    with app_session(app) as session:
-        assert accept_invitation(session, old_token).outcome == "revoked"
-    assert state_of(get_row, request_id) == RequestState.INVITED
+    assert client.get(f"/invite/{old_token}").status_code == 200
     assert press_join(client, new_token).status_code == 303
     assert state_of(get_row, request_id) == RequestState.JOINED
+    response = client.get(f"/invite/{old_token}")
+    assert response.status_code == 410
+    assert "This invitation no longer works" in response.get_data(as_text=True)
+    with app_session(app) as session:
+        assert accept_invitation(session, old_token).outcome == "revoked"
+
+
+def test_staff_revoke_stops_every_link_at_once(app, client, invited):
+    from services import reviews
+
+    request_id, old_token = invited
+    with app_session(app) as session:
+        request = session.get(MembershipRequest, request_id)
+        new_token = issue_invitation(session, request)
+        assert reviews.revoke(session, request, "staff@example-app.com").done
+    for token in (old_token, new_token):
+        assert client.get(f"/invite/{token}").status_code == 410
 
 
 def test_an_unknown_token_gets_a_helpful_404(client):

@@ -68,13 +68,14 @@ def resend(instance_app, email):
 
 
 def count_invitations(outbox):
-    return len(outbox(kind="invitation", to="ana@shop.example"))
+    """Emails /resend sent (an in-review request gets its status each time it asks)."""
+    return len(outbox(kind="review_status", to="ana@shop.example"))
 
 
 @pytest.mark.redis
 def test_per_address_limit_is_shared_through_redis(app, instance, outbox, redis_prefix):
     with app_session(app) as session:
-        make_request_in_state(session, "invited", "ana@shop.example")
+        make_request_in_state(session, "in_review", "ana@shop.example")
     before = count_invitations(outbox)
 
     first = instance(REDIS_URL, redis_prefix)
@@ -91,7 +92,7 @@ def test_per_address_limit_is_shared_through_redis(app, instance, outbox, redis_
 def test_in_memory_counts_are_per_instance(app, instance, outbox):
     """The control: without a shared store, a new instance starts counting afresh."""
     with app_session(app) as session:
-        make_request_in_state(session, "invited", "ana@shop.example")
+        make_request_in_state(session, "in_review", "ana@shop.example")
     before = count_invitations(outbox)
     prefix = f"lobby-test-{secrets.token_hex(6)}"
     first = instance("memory://", prefix)

@@ -1,5 +1,6 @@
 """Who gets into /staff: sign-in, lockout, rotation, sign-out and the guard on every route."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from models import StaffUser
+from models import SignInThrottle, StaffUser
 from services.clock import utcnow
 from services.staff_auth import SIGN_IN_FAILED as _SIGN_IN_FAILED
 from tests.conftest import csrf_token_from
@@ -88,27 +89,82 @@ def test_the_same_answer_for_an_unknown_email_and_a_wrong_password(client, make_
     assert client.get("/staff/").status_code == 302
 
 
-def test_lockout_after_five_failures_even_with_the_right_password(client, make_staff, use_session):
+def _from(client, address):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_from_one_client_never_stop_the_right_password_from_another(
+    app, make_staff, use_session, outbox
+):
     make_staff(STAFF_EMAIL, STAFF_PASSWORD)
-    for _ in range(5):
-        assert log_in(client, STAFF_EMAIL, "wrong password here").status_code == 400
-    locked = log_in(client, STAFF_EMAIL, STAFF_PASSWORD)
-    assert locked.status_code == 400
-    assert SIGN_IN_FAILED in locked.get_data(as_text=True)
+    stranger = _from(app.test_client(), "203.0.113.9")
+    for _ in range(12):
+        assert log_in(stranger, STAFF_EMAIL, "wrong password here").status_code == 400
+    owner = _from(app.test_client(), "198.51.100.4")
+    assert log_in(owner, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
     with use_session() as session:
         user = session.scalar(select(StaffUser))
-        assert user.locked_until > utcnow() + timedelta(minutes=14)
-        user.locked_until = utcnow() - timedelta(seconds=1)  # the 15 minutes pass
+        assert user.failed_logins == 0 and user.last_login_at is not None
+
+
+def test_a_failing_client_waits_longer_after_each_failure_even_with_the_right_password(
+    app, make_staff, use_session
+):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    client = _from(app.test_client(), "203.0.113.9")
+    for _ in range(3):  # STAFF_SIGN_IN_FREE_TRIES
+        response = log_in(client, STAFF_EMAIL, "wrong password here")
+        assert SIGN_IN_FAILED in response.get_data(as_text=True)
+    waiting = log_in(client, STAFF_EMAIL, STAFF_PASSWORD)
+    assert waiting.status_code == 400
+    assert "Too many failed sign-ins from here. Wait 2 seconds" in waiting.get_data(as_text=True)
+    with use_session() as session:
+        [throttle] = session.scalars(select(SignInThrottle)).all()
+        assert throttle.failures == 3
+        assert STAFF_EMAIL not in throttle.key_hash  # hashed, names nobody
+        throttle.last_failed_at = utcnow() - timedelta(seconds=3)  # the wait passes
+    assert log_in(client, STAFF_EMAIL, "wrong again").status_code == 400
+    with use_session() as session:
+        throttle = session.scalar(select(SignInThrottle))
+        assert throttle.failures == 4
+        throttle.last_failed_at = utcnow() - timedelta(seconds=3)  # not long enough now
+    still = log_in(client, STAFF_EMAIL, STAFF_PASSWORD).get_data(as_text=True)
+    assert "Too many failed sign-ins from here. Wait 1 second" in still
+    with use_session() as session:
+        session.scalar(select(SignInThrottle)).last_failed_at = utcnow() - timedelta(seconds=5)
     assert log_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
     with use_session() as session:
-        user = session.scalar(select(StaffUser))
-        assert user.failed_logins == 0 and user.locked_until is None
-        assert user.last_login_at is not None
+        assert session.scalars(select(SignInThrottle)).all() == []  # a success forgets
+
+
+def test_unknown_addresses_are_throttled_alike(app):
+    client = _from(app.test_client(), "203.0.113.9")
+    for _ in range(3):
+        log_in(client, "nobody@example-app.com", "guess")
+    assert "Too many failed sign-ins" in log_in(
+        client, "nobody@example-app.com", "guess"
+    ).get_data(as_text=True)
+
+
+@pytest.mark.app_config(STAFF_SIGN_IN_ALERT_AFTER=5, STAFF_SIGN_IN_FREE_TRIES=100)
+def test_the_staff_member_is_emailed_after_repeated_failures(
+    app, make_staff, outbox, use_session
+):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for n in range(10):
+        log_in(_from(app.test_client(), f"203.0.113.{n}"), STAFF_EMAIL, "wrong password")
+    alerts = outbox(kind="staff_sign_in_failures")
+    assert [a.to_addr for a in alerts] == [STAFF_EMAIL, STAFF_EMAIL]
+    assert "failed to sign in to your staff account" in alerts[0].body_text
+    assert "5 times" in alerts[0].body_text and "10 times" in alerts[1].body_text
+    log_in(_from(app.test_client(), "198.51.100.4"), "nobody@example-app.com", "x")
+    assert len(outbox(kind="staff_sign_in_failures")) == 2  # nobody to tell
 
 
 def test_a_success_resets_the_failure_count(client, make_staff, use_session):
     make_staff(STAFF_EMAIL, STAFF_PASSWORD)
-    for _ in range(4):
+    for _ in range(2):
         log_in(client, STAFF_EMAIL, "wrong password here")
     assert log_in(client, STAFF_EMAIL, STAFF_PASSWORD).status_code == 302
     with use_session() as session:
@@ -208,3 +264,15 @@ def test_staff_pages_are_not_cached_and_not_indexed(client, make_staff):
 def test_the_login_page_redirects_a_signed_in_user(client, make_staff):
     sign_in(client, make_staff)
     assert client.get("/staff/login").location == "/staff/"
+
+
+@pytest.mark.app_config(STAFF_SIGN_IN_ALERT_AFTER=2)
+def test_the_alert_email_reads_as_before(app, make_staff, outbox):
+    from tests.test_email_snapshots import assert_snapshot, masked
+
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for n in range(2):
+        log_in(_from(app.test_client(), f"203.0.113.{n}"), STAFF_EMAIL, "wrong password")
+    [alert] = outbox(kind="staff_sign_in_failures")
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<time>", masked(alert))
+    assert_snapshot("staff_sign_in_failures", text)

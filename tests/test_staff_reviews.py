@@ -127,7 +127,7 @@ def test_approve_after_decline_changes_nothing(app, use_session, make_request, o
     assert outbox(kind="invitation") == []
 
 
-def test_resend_issues_a_new_link_and_revokes_the_old_once(
+def test_resend_issues_a_new_link_and_keeps_the_old_one_working_once(
     client, make_staff, make_account, make_request, outbox, use_session, get_row
 ):
     make_account("myshop", emails=["ana@myshop.example"])
@@ -144,7 +144,7 @@ def test_resend_issues_a_new_link_and_revokes_the_old_once(
     assert len(outbox(kind="invitation")) == 2
     with use_session() as session:
         old, new = session.scalars(select(Invitation).order_by(Invitation.id)).all()
-        assert old.revoked_at is not None and new.revoked_at is None
+        assert old.revoked_at is None and new.revoked_at is None  # both links work
     invited = events_of(use_session, request_id, "invited")
     assert [e.actor for e in invited] == ["system", STAFF_EMAIL]
 
@@ -235,5 +235,54 @@ def test_two_staff_approving_at_once_send_one_invitation(app, make_request, outb
         finally:
             first.close()
             second.close()
-    assert not late.done and "nothing sent" in late.message
+    assert not late.done and "changed meanwhile" in late.message
     assert len(outbox(kind="invitation")) == 1
+
+
+def test_a_decline_after_an_approval_seen_in_review_changes_nothing(
+    app, make_request, outbox, use_session
+):
+    """The loser of approve-versus-decline gets "changed meanwhile" and sends no email."""
+    import db as lobby_db
+
+    reason_id = add_decline_reason(use_session, body="No paying account.")
+    request_id = make_request(email=UNKNOWN)
+    with app.app_context():
+        first, second = lobby_db.new_session(app), lobby_db.new_session(app)
+        try:
+            mine = first.get(MembershipRequest, request_id)
+            theirs = second.get(MembershipRequest, request_id)
+            assert reviews.approve(first, mine, "a@example-app.com").done
+            first.commit()
+            reason = second.get(DeclineReason, reason_id)
+            late = reviews.decline(second, theirs, "b@example-app.com", reason)
+            second.commit()
+        finally:
+            first.close()
+            second.close()
+    assert not late.done and "changed meanwhile" in late.message
+    assert len(outbox(kind="invitation")) == 1 and outbox(kind="declined") == []
+    assert events_of(use_session, request_id, "declined") == []
+
+
+def test_a_decision_from_a_page_that_is_out_of_date_changes_nothing(
+    client, make_staff, make_request, outbox, use_session, get_row
+):
+    """Staff saw the request in review; a colleague declined it before they pressed Approve."""
+    import re
+
+    sign_in(client, make_staff)
+    reason_id = add_decline_reason(use_session, body="No paying account.")
+    request_id = make_request(name="Hana Ito", email=UNKNOWN)
+    page = client.get(f"/staff/requests/{request_id}").get_data(as_text=True)
+    seen = re.search(r'name="seen" value="(\d+)"', page).group(1)
+    with use_session() as session:
+        request = session.get(MembershipRequest, request_id)
+        reason = session.get(DeclineReason, reason_id)
+        assert reviews.decline(session, request, "colleague@example-app.com", reason).done
+    declined_emails = len(outbox(kind="declined"))
+    response = staff_post(client, f"/staff/requests/{request_id}/approve", {"seen": seen})
+    html = client.get(response.location).get_data(as_text=True)
+    assert "This request changed meanwhile" in html
+    assert outbox(kind="invitation") == [] and len(outbox(kind="declined")) == declined_emails
+    assert get_row(MembershipRequest, request_id).state == RequestState.DECLINED

@@ -11,7 +11,9 @@ from services.invitations import find_invitation
 from services.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
-STATUS = {"accepted": 200, "used": 200, "expired": 410, "revoked": 410, "unknown": 404}
+STATUS = {
+    "accepted": 200, "used": 200, "expired": 410, "revoked": 410, "unknown": 404, "changed": 409,
+}
 
 
 @bp.after_request

@@ -1,18 +1,20 @@
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from blueprints.validators import ascii_local_part
+from blueprints.form_checks import ValidAddress, ValidName, strip_ends, strip_spaces
 from services.subdomain_finder import host_of, typed_subdomain
 
 
 def _name_field():
     return StringField(
         "Your name",
+        filters=[strip_ends],
         validators=[
             InputRequired("Enter your name"),
             Length(max=200, message="Your name must be 200 characters or fewer"),
+            ValidName(),
         ],
     )
 
@@ -20,13 +22,11 @@ def _name_field():
 def _email_field():
     return StringField(
         "Email address",
+        filters=[strip_spaces],
         validators=[
             InputRequired("Enter your email address"),
             Length(max=254, message="An email address is at most 254 characters"),
-            Email(
-                "Enter an email address like name@example.com", check_deliverability=False
-            ),
-            ascii_local_part,
+            ValidAddress(),
         ],
     )
 
@@ -72,9 +72,11 @@ class FacebookForm(_SubdomainCheck, FlaskForm):
     email = _email_field()
     facebook_name = StringField(
         "Your name on Facebook",
+        filters=[strip_ends],
         validators=[
             InputRequired("Enter the name you used in the Facebook group"),
             Length(max=200, message="Your Facebook name must be 200 characters or fewer"),
+            ValidName(),
         ],
     )
     subdomain = _subdomain_field()

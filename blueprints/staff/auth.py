@@ -7,6 +7,7 @@ from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, SignInForm
 from extensions import limiter
 from services import staff_auth
+from services.addresses import punycode_of, text_warnings
 
 OPEN_ENDPOINTS = {"staff.login"}
 
@@ -41,6 +42,11 @@ def staff_context():
     return {"staff_user": g.get("staff_user")}
 
 
+# For the `flagged` macro of staff/_macros.html (imported macros see globals only).
+bp.add_app_template_global(punycode_of)
+bp.add_app_template_global(text_warnings)
+
+
 def _login_limit():
     return current_app.config["RATELIMIT_STAFF_LOGIN"]
 
@@ -54,7 +60,9 @@ def login():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        result = staff_auth.authenticate(db.get_session(), form.email.data, form.password.data)
+        result = staff_auth.authenticate(
+            db.get_session(), form.email.data, form.password.data, client=request.remote_addr
+        )
         if result.ok:
             staff_auth.start_session(result.user)
             flash(f"Signed in as {result.user.email}.", "success")

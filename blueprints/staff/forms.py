@@ -22,7 +22,17 @@ class ButtonForm(FlaskForm):
     """A bare button that still carries a CSRF token (sign out, approve, retry, ...)."""
 
 
-class DeclineForm(FlaskForm):
+def _version(value):
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class DecisionForm(FlaskForm):
+    """A decision button that carries the version of the request the page showed."""
+
+    seen = HiddenField(filters=[_version])
+
+
+class DeclineForm(DecisionForm):
     reason = SelectField(
         "Reason", coerce=int, validators=[DataRequired("Choose the reason to give.")]
     )

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 
 import db
 from blueprints.staff import bp
-from blueprints.staff.forms import ButtonForm, DeclineForm
+from blueprints.staff.forms import ButtonForm, DecisionForm, DeclineForm
 from models import DeclineReason, MembershipRequest, RequestSource
 from services import reviews
 from services.accounts import accounts_for_email, review_hints
@@ -12,6 +12,7 @@ from services.community.provisioning import task_for
 from services.events import detail_of
 from services.invitations import current_invitation, effective_state
 from services.jobs.worker import worker_health
+from services.request_states import staff_actions
 from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
 
 
@@ -71,6 +72,7 @@ def _render_request(membership_request, decline_form=None, status=200):
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
             button_form=ButtonForm(),
+            can=staff_actions(membership_request),
         ),
         status,
     )
@@ -81,17 +83,28 @@ def request_detail(request_id):
     return _render_request(_request_or_404(request_id))
 
 
-def _act(request_id, action, *args):
-    """Run one review action as the signed-in staff member, then back to the request."""
+def _act(request_id, action, *args, seen_version=None):
+    """Run one review action as the signed-in staff member, then back to the request.
+
+    Decisions are made only from the version of the request the page showed
+    (the form's `seen`): if it changed meanwhile, nothing is done or sent.
+    """
     membership_request = _request_or_404(request_id)
-    result = action(db.get_session(), membership_request, g.staff_user.email, *args)
+    result = action(
+        db.get_session(), membership_request, g.staff_user.email, *args, seen_version=seen_version
+    )
     flash(result.message, "success" if result.done else "info")
     return redirect(url_for("staff.request_detail", request_id=request_id))
 
 
+def _seen():
+    form = DecisionForm()
+    return form.seen.data if form.validate_on_submit() else None
+
+
 @bp.post("/requests/<int:request_id>/approve")
 def approve(request_id):
-    return _act(request_id, reviews.approve)
+    return _act(request_id, reviews.approve, seen_version=_seen())
 
 
 @bp.post("/requests/<int:request_id>/decline")
@@ -104,12 +117,12 @@ def decline(request_id):
         if not form.reason.errors:
             form.reason.errors = ["Choose the reason to give."]
         return _render_request(membership_request, decline_form=form, status=400)
-    return _act(request_id, reviews.decline, reason, form.note.data)
+    return _act(request_id, reviews.decline, reason, form.note.data, seen_version=form.seen.data)
 
 
 @bp.post("/requests/<int:request_id>/resend")
 def resend(request_id):
-    return _act(request_id, reviews.resend_invitation)
+    return _act(request_id, reviews.resend_invitation, seen_version=_seen())
 
 
 @bp.post("/requests/<int:request_id>/revoke")

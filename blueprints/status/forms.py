@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.validators import ascii_local_part
+from blueprints.form_checks import ValidAddress, strip_spaces
 
 
 def _strip(value):
@@ -12,12 +12,11 @@ def _strip(value):
 def _email_field():
     return EmailField(
         "Email address",
-        filters=[_strip],
+        filters=[strip_spaces],
         validators=[
             DataRequired("Enter the email address you asked to join with"),
-            Email("Enter an email address like name@example.com"),
             Length(max=254, message="Email addresses are at most 254 characters"),
-            ascii_local_part,
+            ValidAddress(),
         ],
     )
 

@@ -1,18 +1,17 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
-from blueprints.validators import ascii_local_part
+from blueprints.form_checks import ValidAddress, strip_spaces
 
 
 class EmailSubdomainsForm(FlaskForm):
     email = EmailField(
         "Your work email address",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_spaces],
         validators=[
             DataRequired("Enter your work email address"),
             Length(max=254, message="Enter an email address of at most 254 characters"),
-            Email("Enter an email address like name@company.com", check_deliverability=False),
-            ascii_local_part,
+            ValidAddress(),
         ],
     )

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Invitation, MembershipRequest, RequestState
+from services import reviews
 from services.clock import utcnow
 from services.invitations import issue_invitation
 from tests.conftest import app_session
@@ -129,7 +130,9 @@ def test_the_other_pages_are_accessible(page, app, make_account, make_request, o
     assert_accessible_at_all_widths(page, "expired invitation")
 
     with app_session(app) as session:
-        issue_invitation(session, session.get(MembershipRequest, request_id))
+        request = session.get(MembershipRequest, request_id)
+        token = issue_invitation(session, request)
+        reviews.revoke(session, request, "staff@example-app.com")
     page.goto(f"/invite/{token}")
-    assert page.get_by_role("heading", name="This invitation was replaced").is_visible()
-    assert_accessible_at_all_widths(page, "replaced invitation")
+    assert page.get_by_role("heading", name="This invitation no longer works").is_visible()
+    assert_accessible_at_all_widths(page, "revoked invitation")

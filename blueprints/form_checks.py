@@ -1,0 +1,51 @@
+"""Field checks shared by the public forms: addresses and names (rules in services.addresses)."""
+
+from wtforms.validators import ValidationError
+
+from services.addresses import AddressProblem, name_problem, tidy_address
+
+
+def strip_spaces(value):
+    """Drop spaces anywhere in an address (a pasted one often has them at either end)."""
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+def strip_ends(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+ASCII_LOCAL_PART_MESSAGE = (
+    "The part before the @ can only use plain letters (a to z), digits and . _ % + -. "
+    "Check for a look-alike letter, such as a Cyrillic “а”."
+)
+
+
+class ValidAddress:
+    """A usable address, tidied for sending; look-alike domains are refused by name.
+
+    The part before the @ must be ASCII. We decided against SMTPUTF8: many mail
+    servers do not offer it, and such an email would die in the outbox after the
+    person was told it was on its way. Telling them on the form is kinder (the
+    outbox still marks any such address that reaches it, from an import say, dead
+    at once without blocking the others).
+    """
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        local = field.data.rpartition("@")[0]
+        if local and not local.isascii():
+            raise ValidationError(ASCII_LOCAL_PART_MESSAGE)
+        try:
+            field.data, _canonical = tidy_address(field.data)
+        except AddressProblem as problem:
+            raise ValidationError(str(problem)) from problem
+
+
+class ValidName:
+    """A name holds no control or direction characters and no links."""
+
+    def __call__(self, form, field):
+        problem = name_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
