@@ -7,18 +7,30 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test serve bench lint clean
+.PHONY: install setup run test serve bench lint clean
 
-$(VENV)/.installed: requirements.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Two stamps: what production runs (requirements.txt), and that plus tests and tools
+# (requirements-dev.txt), so `make test` after `make run` still installs the extras.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+## make install: the runtime only (what make run and make serve need)
+install: $(VENV)/.installed
+
+## make setup: a developer's venv: the runtime, tests and tools
+setup: $(VENV)/.installed-dev
 
 ## make run: set up, migrate, seed demo data when empty, serve on 127.0.0.1:5000
-run: setup
+run: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo seed --if-empty
 	FLASK_DEBUG=1 $(FLASK) outbox send
@@ -29,7 +41,7 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production")
-serve: setup
+serve: install
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)

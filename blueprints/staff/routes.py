@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
-from blueprints.staff.forms import ButtonForm, DeclineForm
+from blueprints.staff.forms import DeclineForm
 from models import DeclineReason, MembershipRequest, RequestSource
 from services import reviews
 from services.accounts import accounts_for_email, review_hints
@@ -45,7 +45,7 @@ def _request_or_404(request_id):
 
 def _decline_form(session):
     form = DeclineForm()
-    form.reason.choices = [(0, "Choose a reason")] + [
+    form.reason.choices = [("", "Choose a reason")] + [
         (reason.id, reason.title) for reason in reviews.decline_reasons(session)
     ]
     return form
@@ -64,7 +64,6 @@ def _render_request(membership_request, decline_form=None, status=200):
             invitation=current_invitation(membership_request),
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
-            button_form=ButtonForm(),
         ),
         status,
     )
