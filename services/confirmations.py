@@ -10,15 +10,13 @@ from dataclasses import dataclass
 from models import MembershipRequest, RequestState
 from services.dates import local_today, long_date
 from services.invitations import current_invitation
-from services.tokens import InvalidLink, sign, unsign
+from services.tokens import InvalidLink, sign_request, unsign_request
 
-PURPOSE = "join-confirmation"
-# Long enough to reload the page or come back after lunch; the emails last longer.
-MAX_AGE = 2 * 3600
+PURPOSE = "join-confirmation"  # lasts JOIN_CONFIRMATION_MAX_AGE
 
 
 def confirmation_token(request, created):
-    return sign(PURPOSE, {"r": request.id, "n": bool(created)})
+    return sign_request(PURPOSE, request, n=bool(created))
 
 
 @dataclass
@@ -59,9 +57,7 @@ class Confirmation:
 
 def read_confirmation(session, token):
     """The Confirmation a token stands for; raises InvalidLink or ExpiredLink."""
-    payload = unsign(PURPOSE, token, max_age=MAX_AGE)
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
-        raise InvalidLink()
+    payload = unsign_request(PURPOSE, token)
     request = session.get(MembershipRequest, payload["r"])
     if request is None:
         raise InvalidLink()

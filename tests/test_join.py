@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, RequestState
-from services import confirmations, screening
+from services import screening
 from services.dates import long_date
 from services.screening import submit_request
 from tests.conftest import app_session, csrf_token_from, free_port
@@ -263,7 +263,7 @@ def test_a_tampered_confirmation_link_is_not_found(client):
 
 def test_an_old_confirmation_link_explains_itself(app, client, post_form, monkeypatch):
     location = join(post_form).headers["Location"]
-    monkeypatch.setattr(confirmations, "MAX_AGE", -1)
+    monkeypatch.setitem(app.config, "JOIN_CONFIRMATION_MAX_AGE", -1)
     response = client.get(location)
     assert response.status_code == 410
     assert "This page has expired" in response.get_data(as_text=True)
