@@ -56,21 +56,19 @@ def vote(slug):
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
     voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
-    new_voter = not faq_votes.is_plausible_voter_id(voter_id)
-    if new_voter:
-        voter_id = faq_votes.new_voter_id()
-    helpful = form.helpful.data == "yes"
-    result = faq_votes.record_vote(db.get_session(), page.slug, voter_id, helpful)
-    state = ("yes" if helpful else "no") if result.recorded else "already"
-    response = redirect(
-        url_for("faq.answer", slug=page.slug, voted=state, _anchor="feedback"), 303
-    )
-    if new_voter:
-        response.set_cookie(
-            faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
-            httponly=True, samesite="Lax", secure=request.is_secure,
-        )
+    ballot = faq_votes.cast_vote(db.get_session(), page.slug, voter_id, form.helpful.data == "yes")
+    target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
+    response = redirect(target, 303)
+    if ballot.new_voter_id:
+        _remember_voter(response, ballot.new_voter_id)
     return response
+
+
+def _remember_voter(response, voter_id):
+    response.set_cookie(
+        faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
+        httponly=True, samesite="Lax", secure=request.is_secure,
+    )
 
 
 @bp.post("/faq/<slug>/comment")
@@ -108,9 +106,7 @@ def search_page():
     content = get_index()
     query = request.args.get("q", "")
     results = search.search(content, query, limit=10)
-    popular = ()
-    if not results.hits:
-        popular = faq_pages.popular_answers(db.get_session(), content)
+    popular = () if results.hits else faq_pages.popular_answers(db.get_session(), content)
     return render_template(
         "faq/search.html",
         form=SearchForm(request.args),
