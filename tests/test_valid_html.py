@@ -90,7 +90,9 @@ def _public_pages(client, index, seeded):
              f"/join/sent/{seeded['confirmation']}"]
     posts = ["/join", "/facebook", "/status", "/resend", "/subdomain/email", "/report",
              "/report/check", "/staff/login"]
-    return [("GET", url, None) for url in gets] + [("POST", url, {}) for url in posts]
+    errors = [("POST", "/report?again", {}),  # over RATELIMIT_REPORTS: the 429 page
+              ("POST", "/join?without-csrf-token", None)]  # the CSRF error page
+    return [("GET", url, None) for url in gets] + [("POST", url, {}) for url in posts] + errors
 
 
 def _staff_pages(seeded):
@@ -111,6 +113,8 @@ def _staff_pages(seeded):
 def _render(client, method, url, data):
     if method == "GET":
         return client.get(url)
+    if data is None:
+        return client.post(url)
     signed_in = url.startswith("/staff/") and url != "/staff/login"
     token = csrf_token_from(client.get("/staff/" if signed_in else "/report").get_data(as_text=True))
     return client.post(url, data={"csrf_token": token, **data})
@@ -128,7 +132,10 @@ def _check_with_vnu(paths):
     return [(urlsplit(m.get("url", "")).path, m.get("lastLine"), m["message"]) for m in messages]
 
 
-@pytest.mark.app_config(DEV_MAIL_ENABLED=True)
+@pytest.mark.app_config(
+    DEV_MAIL_ENABLED=True, RATELIMIT_ENABLED=True, RATELIMIT_REPORTS="1 per minute",
+    RATELIMIT_EMAIL_FORMS="100 per minute", RATELIMIT_PER_ADDRESS="100 per minute",
+)
 def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
     _java_or_skip()
     seeded = _seed(app)
@@ -146,6 +153,8 @@ def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
         rendered[(method, url)] = _render(client, method, url, data)
 
     _assert_every_page_is_covered(app, rendered)
+    assert rendered[("POST", "/report?again")].status_code == 429
+    assert rendered[("POST", "/join?without-csrf-token")].status_code == 400
     paths = []
     for number, ((method, url), response) in enumerate(rendered.items()):
         assert response.mimetype == "text/html", (method, url, response.status)
