@@ -24,7 +24,9 @@ from services.content import get_index
 from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
 from services.invitations import issue_invitation
 from services.links import opt_out_token, status_token
+from services.opt_outs import opt_out
 from services.reports import close_report, find_report, submit_report
+from services.screening import submit_request
 from tests.conftest import app_session, csrf_token_from
 
 # Endpoints that answer with something other than an HTML page.
@@ -47,6 +49,8 @@ def _seed(app):
     """The demo data, plus what the demo lacks: a live invitation, reports, votes, a failure."""
     with app_session(app) as session:
         seed_demo(session)
+        withdrawn = submit_request(session, name="Ben Okafor", email="ben@myshop.example").request
+        opt_out(session, withdrawn)
         requests = list(session.scalars(select(MembershipRequest).order_by(MembershipRequest.id)))
         invitee = next(r for r in requests if r.email == "ana@myshop.example")
         guideline = get_index().guidelines.guidelines[0].anchor
@@ -63,8 +67,8 @@ def _seed(app):
             "requests": [r.id for r in requests],
             "invitation": issue_invitation(session, invitee),
             "status_tokens": [status_token(r) for r in requests],
-            "opt_out": opt_out_token(invitee),
-            "confirmation": confirmation_token(invitee, True),
+            "opt_out": [opt_out_token(invitee), opt_out_token(withdrawn)],
+            "confirmations": [confirmation_token(r, r is invitee) for r in requests],
             "reports": [open_code, closed_code],
             "email": failed.id,
             "slug": slug,
@@ -86,8 +90,9 @@ def _public_pages(client, index, seeded):
     gets += [f"/help/login/{step}" for step in index.login_tree.steps]
     gets += [f"/status/{token}" for token in seeded["status_tokens"]]
     gets += [f"/report/{code}" for code in seeded["reports"]]
-    gets += [f"/invite/{seeded['invitation']}", f"/invite/opt-out/{seeded['opt_out']}",
-             f"/join/sent/{seeded['confirmation']}"]
+    gets += [f"/invite/opt-out/{token}" for token in seeded["opt_out"]]
+    gets += [f"/join/sent/{token}" for token in seeded["confirmations"]]
+    gets.append(f"/invite/{seeded['invitation']}")
     posts = ["/join", "/facebook", "/status", "/resend", "/subdomain/email", "/report",
              "/report/check", "/staff/login"]
     errors = [("POST", "/report?again", {}),  # over RATELIMIT_REPORTS: the 429 page
