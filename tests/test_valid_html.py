@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from blueprints.faq.answer_page import FEEDBACK_STATES
 from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
 from services.confirmations import confirmation_token
 from services.content import get_index
@@ -75,7 +76,7 @@ def _seed(app):
         }
 
 
-def _public_pages(client, index, seeded):
+def _public_pages(index, seeded):
     """(method, url, data) of every public page, and its form-error states."""
     gets = ["/", "/faq", "/faq/no-such-answer", "/guidelines", "/search?q=invitation",
             "/search?q=", "/search?q=zzqxv", "/help/login", "/help/login/no-such-step",
@@ -84,9 +85,9 @@ def _public_pages(client, index, seeded):
             "/invite/no-such-token", "/invite/opt-out/bad", "/subdomain",
             "/subdomain?address=https://myshop.example-app.com/login", "/subdomain/email",
             "/report", "/report/thanks", "/report/no-such-code", "/dev/mail",
-            "/dev/mail/{}".format(seeded["email"]), "/no-such-page"]
+            f"/dev/mail/{seeded['email']}", "/no-such-page"]
     gets += [f"/faq/{slug}" for slug in index.faq]
-    gets += [f"/faq/{seeded['slug']}?voted={state}" for state in ("yes", "no", "again")]
+    gets += [f"/faq/{seeded['slug']}?voted={state}" for state in FEEDBACK_STATES]
     gets += [f"/help/login/{step}" for step in index.login_tree.steps]
     gets += [f"/status/{token}" for token in seeded["status_tokens"]]
     gets += [f"/report/{code}" for code in seeded["reports"]]
@@ -145,7 +146,7 @@ def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
     _java_or_skip()
     seeded = _seed(app)
     with app.app_context():
-        pages = _public_pages(client, get_index(), seeded)
+        pages = _public_pages(get_index(), seeded)
     rendered = {}
     for method, url, data in pages:
         rendered[(method, url)] = _render(client, method, url, data)
