@@ -7,19 +7,31 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test serve bench lint clean
+.PHONY: install setup run test serve bench lint clean
 
-$(VENV)/.installed: requirements.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Two stamps: what production runs (requirements.txt), and that plus tests and tools
+# (requirements-dev.txt), so `make test` after `make run` still installs the extras.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+## make install: the runtime only (what make run and make serve need)
+install: $(VENV)/.installed
+
+## make setup: a developer's venv: the runtime, tests and tools
+setup: $(VENV)/.installed-dev
 
 ## make run: set up, migrate, seed demo data when empty, then the site on 127.0.0.1:5000
 ## and one worker together (dev.py; Ctrl-C stops both)
-run: setup
+run: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) demo seed --if-empty
 	FLASK_DEBUG=1 $(BIN)/python dev.py --host $(HOST) --port $(PORT)
@@ -31,7 +43,7 @@ test: setup
 ## make serve: production mode under gunicorn (needs SECRET_KEY; see README "Running in production").
 ## Production runs two processes: this web server, and the worker beside it:
 ##   FLASK_DEBUG=0 .venv/bin/flask --app app worker
-serve: setup
+serve: install
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from services.clock import as_utc, utcnow
+from clock import as_utc, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -26,6 +26,12 @@ DEFAULTS = {
     "TIMEZONE": "UTC",
     "STATUS_LINK_MAX_AGE": 24 * 3600,
     "EMAIL_STATUS_LINK_MAX_AGE": 30 * 24 * 3600,
+    # Lifetimes (seconds) of the other signed links; services/tokens.py signs them all.
+    "OPT_OUT_LINK_MAX_AGE": 90 * 24 * 3600,
+    # Long enough to reload the page after a join request or come back after lunch.
+    "JOIN_CONFIRMATION_MAX_AGE": 2 * 3600,
+    # A staff upload of accounts, between its preview and its import.
+    "ACCOUNTS_UPLOAD_MAX_AGE": 3600,
     "STAFF_NOTIFY_EMAILS": "",
     # Mail: "file" writes .eml files under instance/mail, "smtp" uses Flask-Mail.
     "MAIL_BACKEND": None,
@@ -126,6 +132,7 @@ _INTS = {
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
     "WEB_PROCESSES",
     "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS",
+    "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",

@@ -46,12 +46,6 @@ def accounts_for_email(session, email):
     )
 
 
-def account_by_subdomain(session, subdomain):
-    if not subdomain:
-        return None
-    return session.scalar(select(Account).where(Account.subdomain == subdomain.lower()))
-
-
 # A shared mailbox provider says nothing about which account someone works for.
 FREE_MAIL_DOMAINS = frozenset(
     {

@@ -139,8 +139,7 @@ def import_accounts(session, text, skip_bad_rows=False):
     return report
 
 
-_UPLOAD_PURPOSE = "accounts-import"
-UPLOAD_MAX_AGE = 3600
+_UPLOAD_PURPOSE = "accounts-import"  # lasts ACCOUNTS_UPLOAD_MAX_AGE
 
 
 def sign_upload(text):
@@ -150,4 +149,4 @@ def sign_upload(text):
 
 def read_upload(token):
     """The CSV text of a signed upload; raises InvalidLink or ExpiredLink."""
-    return unsign(_UPLOAD_PURPOSE, token, UPLOAD_MAX_AGE)
+    return unsign(_UPLOAD_PURPOSE, token)

@@ -1,14 +1,5 @@
-"""The current time, in one place, so tests can move it."""
+"""The clock lives beside the models (`clock.py`); services keep importing it from here."""
 
-from datetime import UTC, datetime
+from clock import as_utc, utcnow
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; treat them as the UTC they were stored as."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+__all__ = ["as_utc", "utcnow"]

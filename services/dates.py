@@ -5,15 +5,13 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
-import numpy
 from flask import current_app
 
+from services.clock import utcnow
 from settings import as_list
 
 
 def local_today(now=None):
-    from services.clock import utcnow
-
     now = now or utcnow()
     return now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
@@ -52,11 +50,17 @@ def add_business_days(start, count, holiday_setting=""):
 
     A start on a weekend or holiday counts from the next business day.
     """
-    days = holidays_between(holiday_setting, start.year, start.year + 1)
-    result = numpy.busday_offset(
-        numpy.datetime64(start), count, roll="forward", holidays=list(days)
-    )
-    return date.fromisoformat(str(result))
+    closed = set(holidays_between(holiday_setting, start.year, start.year + 1))
+
+    def next_open_day(day):
+        while day.weekday() >= 5 or day in closed:
+            day += timedelta(days=1)
+        return day
+
+    day = next_open_day(start)
+    for _ in range(count):
+        day = next_open_day(day + timedelta(days=1))
+    return day
 
 
 def due_date_for(entered_review_at):
@@ -65,14 +69,3 @@ def due_date_for(entered_review_at):
     start = entered_review_at.astimezone(ZoneInfo(config["TIMEZONE"])).date()
     return add_business_days(start, config["REVIEW_BUSINESS_DAYS"], config["HOLIDAYS"])
 
-
-def validate_holidays(setting):
-    """Raise ValueError when the HOLIDAYS setting has an unknown entry."""
-    holidays_between(setting, date.today().year, date.today().year)
-
-
-def days_ago(value, today=None):
-    today = today or local_today()
-    if isinstance(value, datetime):
-        value = value.date()
-    return (today - value) // timedelta(days=1)

@@ -95,3 +95,17 @@ def api_hit(hit):
         "score": hit.score,
         "snippet": str(hit.snippet),
     }
+
+
+def api_listing(index, query=None, limit=10):
+    """The body of GET /api/faq: every answer (without html/text), or a query's results."""
+    if query is None:
+        pages = [page for _category, pages in index.categories() for page in pages]
+        return {"answers": [api_record(page, full=False) for page in pages]}
+    # The last word may be half typed (live suggestions): it also matches words it begins.
+    results = search.search(index, query, limit=limit, complete_last=True)
+    return {
+        "query": results.query,
+        "corrections": [{"typed": t, "understood": u} for t, u in results.corrections],
+        "results": [api_hit(hit) for hit in results.hits],
+    }

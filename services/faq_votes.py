@@ -38,6 +38,21 @@ class VoteResult:
     recorded: bool  # False: this browser had already voted on this answer
 
 
+@dataclass(frozen=True)
+class Ballot:
+    state: str  # the answer page's thank-you state: "yes", "no" or "already"
+    new_voter_id: str | None  # set when the browser had no voter cookie: give it this one
+
+
+def cast_vote(session, slug, voter_id, helpful):
+    """A browser's vote from its voter cookie (a new id when it has none) and the page to show."""
+    fresh = None
+    if not is_plausible_voter_id(voter_id):
+        voter_id = fresh = new_voter_id()
+    result = record_vote(session, slug, voter_id, helpful)
+    return Ballot(("yes" if helpful else "no") if result.recorded else "already", fresh)
+
+
 def record_vote(session, slug, voter_id, helpful):
     """Store a vote unless this browser already voted on this answer."""
     key = voter_key(voter_id)

@@ -1,10 +1,27 @@
-"""Random single-use secrets (stored only as hashes) and signed, expiring links."""
+"""Random single-use secrets (stored only as hashes), and the one signer of every signed link.
+
+Signed tokens carry a payload for one purpose: a status page, the opt-out of an
+invitation, the page after a join request, an accounts upload between preview
+and import. Each purpose has its own salt, so a token made for one never opens
+another, and its lifetime in a setting. Invitation tokens and report codes are
+not signed: they are random secrets, stored hashed.
+"""
 
 import hashlib
 import secrets
+import time
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+# purpose -> the setting of its lifetime, in seconds. The salt is "lobby.<purpose>":
+# renaming a purpose would break every link of it already sent.
+PURPOSES = {
+    "status": "EMAIL_STATUS_LINK_MAX_AGE",
+    "invite-opt-out": "OPT_OUT_LINK_MAX_AGE",
+    "join-confirmation": "JOIN_CONFIRMATION_MAX_AGE",
+    "accounts-import": "ACCOUNTS_UPLOAD_MAX_AGE",
+}
 
 
 class InvalidLink(Exception):
@@ -30,19 +47,48 @@ def hash_secret(token):
 
 
 def _serializer(purpose):
+    if purpose not in PURPOSES:
+        raise KeyError(f"unknown signing purpose {purpose!r}: add it to PURPOSES")
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"lobby.{purpose}")
 
 
-def sign(purpose, payload):
-    """A signed, URL-safe token carrying payload for one purpose."""
+def sign(purpose, payload, max_age=None):
+    """A signed, URL-safe token carrying payload for one purpose.
+
+    With max_age, that lifetime (seconds) is signed into the payload (a dict) and
+    wins over the purpose's setting: links of one purpose that must last
+    differently (the status link asked for on /status) still share one URL.
+    """
+    if max_age is not None:
+        payload = {**payload, "a": int(max_age)}
     return _serializer(purpose).dumps(payload)
 
 
-def unsign(purpose, token, max_age):
+def unsign(purpose, token):
     """The payload of a signed token, or InvalidLink / ExpiredLink."""
     try:
-        return _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise ExpiredLink(exc.payload) from exc
+        payload, signed_at = _serializer(purpose).loads(token, return_timestamp=True)
     except BadSignature as exc:
         raise InvalidLink() from exc
+    if time.time() - signed_at.timestamp() > _lifetime(purpose, payload):
+        raise ExpiredLink(payload)
+    return payload
+
+
+def _lifetime(purpose, payload):
+    if isinstance(payload, dict) and isinstance(payload.get("a"), int):
+        return payload["a"]
+    return current_app.config[PURPOSES[purpose]]
+
+
+def sign_request(purpose, request, max_age=None, **extra):
+    """A token standing for one membership request (its id as "r")."""
+    return sign(purpose, {"r": request.id, **extra}, max_age)
+
+
+def unsign_request(purpose, token):
+    """The payload of a token made by sign_request (with an int "r"); InvalidLink otherwise."""
+    payload = unsign(purpose, token)
+    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
+        raise InvalidLink()
+    return payload

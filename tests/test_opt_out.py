@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from models import Event, InvitationOptOut, MembershipRequest, RequestState
-from services import links
+from services import tokens
 from services.bulk_invitations import send_new
 from services.invitations import find_invitation
 from services.screening import submit_request
@@ -83,14 +83,12 @@ def test_a_post_without_the_csrf_token_changes_nothing(client, invitation_email,
     [
         (lambda request_id: "not-a-real-token", 404, "This link doesn't work"),
         (
-            lambda request_id: links._serializer(links._OPT_OUT_SALT).dumps(
-                {"r": request_id, "a": -1}
-            ),
+            lambda request_id: tokens.sign("invite-opt-out", {"r": request_id}, max_age=-1),
             410,
             "This link has expired",
         ),
         (
-            lambda request_id: links._serializer(links._OPT_OUT_SALT).dumps({"r": 999, "a": 60}),
+            lambda request_id: tokens.sign("invite-opt-out", {"r": 999}, max_age=60),
             404,
             "This link doesn't work",
         ),

@@ -99,7 +99,7 @@ def test_decline_without_a_reason_shows_the_error(client, make_staff, make_reque
     request_id = make_request(email=UNKNOWN)
     url = f"/staff/requests/{request_id}/decline"
     response = staff_post(
-        client, url, {"reason": "0", "note": ""}, page=f"/staff/requests/{request_id}"
+        client, url, {"reason": "", "note": ""}, page=f"/staff/requests/{request_id}"
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)

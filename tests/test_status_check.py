@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from services import links
+from services import tokens
 from tests.conftest import app_session
 from tests.request_states import STATES, make_request_in_state
 from tests.test_resend import UNKNOWN, normalized, post_and_finish
@@ -127,4 +127,4 @@ def test_status_links_to_one_address_are_limited_silently(app, client, outbox):
 def _travel(monkeypatch, hours):
     """Move the clock that checks status links forward."""
     now = time.time() + hours * 3600
-    monkeypatch.setattr(links, "time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: now))

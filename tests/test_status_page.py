@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from services import links
+from services import links, tokens
 from tests.conftest import app_session
 from tests.request_states import DECLINE_REASON, make_request_in_state
 
@@ -141,7 +141,7 @@ def test_an_expired_link_offers_a_fresh_one(app, client, monkeypatch):
         request = make_request_in_state(session, "invited", "ana@shop.example")
         token = links.status_token(request, max_age=60)
     later = time.time() + 120
-    monkeypatch.setattr(links, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: later))
     response = client.get(f"/status/{token}")
     assert response.status_code == 410
     html = response.get_data(as_text=True)

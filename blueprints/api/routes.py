@@ -3,7 +3,7 @@
 from flask import abort, current_app, jsonify, redirect, request, url_for
 
 from blueprints.api import bp
-from services import faq_pages, search
+from services import faq_pages
 from services.content import get_index
 from services.http_cache import cacheable, etag_for, not_modified
 
@@ -15,29 +15,12 @@ def faq_list():
     """Every answer (without html/text), or with ?q= the ranked search results."""
     content = get_index()
     query = request.args.get("q")
-    limit = request.args.get("limit", 10, type=int)
-    limit = max(1, min(limit, MAX_RESULTS))
+    limit = max(1, min(request.args.get("limit", 10, type=int), MAX_RESULTS))
     etag = etag_for("api-faq", content.version, current_app.config["SITE_URL"], query, limit)
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged
-    if query is not None:
-        # The last word may be half typed (live suggestions): it also matches words it begins.
-        results = search.search(content, query, limit=limit, complete_last=True)
-        body = {
-            "query": results.query,
-            "corrections": [{"typed": t, "understood": u} for t, u in results.corrections],
-            "results": [faq_pages.api_hit(hit) for hit in results.hits],
-        }
-    else:
-        body = {
-            "answers": [
-                faq_pages.api_record(page, full=False)
-                for _category, pages in content.categories()
-                for page in pages
-            ]
-        }
-    return cacheable(jsonify(body), etag)
+    return cacheable(jsonify(faq_pages.api_listing(content, query, limit)), etag)
 
 
 @bp.get("/faq/<slug>")

@@ -1,10 +1,10 @@
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
 import db
 from blueprints.faq import bp
 from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
 from blueprints.faq.forms import CommentForm, VoteForm
+from blueprints.faq.same_site import same_site_only
 from extensions import csrf
 from services import faq_pages, faq_votes, search
 from services.content import get_index
@@ -16,7 +16,6 @@ from services.http_cache import (
     shared_page,
 )
 from services.page_cache import page_cache
-from services.same_origin import comes_from_own_site, origin_of
 
 
 @bp.record_once
@@ -59,23 +58,9 @@ def _unknown_answer(content, slug):
 
 @bp.post("/faq/<slug>/vote")
 @csrf.exempt
+@same_site_only
 def vote(slug):
-    """Record a vote; CSRF-checked by the browser's Sec-Fetch-Site/Origin, not a token.
-
-    Why no token: the answer page is the same bytes for every visitor, served from
-    a cache with a shared ETag, and a per-visitor token would cost every first
-    visit a session, a signed cookie and a private copy of the page. A token would
-    also protect little here: anyone may vote without one by fetching the page
-    first, and the voter cookie is SameSite=Lax, so a forged cross-site POST never
-    carries the victim's voter id and cannot use up or change their vote. What the
-    check stops is another site making visitors' browsers vote unseen; browsers
-    name that other site in Sec-Fetch-Site and Origin, which pages cannot set
-    (services.same_origin). A POST naming another site, or naming none, gets the
-    same 400 page as a missing token elsewhere.
-    """
-    own = {origin_of(request.host_url), origin_of(current_app.config["SITE_URL"])}
-    if not comes_from_own_site(request.headers, own):
-        raise CSRFError("The vote did not come from this site's page.")
+    """Record a vote (CSRF-checked by the browser's own headers: see same_site_only)."""
     content = get_index()
     page, _alias = content.resolve(slug)
     if page is None:
@@ -84,21 +69,18 @@ def vote(slug):
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
     voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
-    new_voter = not faq_votes.is_plausible_voter_id(voter_id)
-    if new_voter:
-        voter_id = faq_votes.new_voter_id()
-    helpful = form.helpful.data == "yes"
-    result = faq_votes.record_vote(db.get_session(), page.slug, voter_id, helpful)
-    state = ("yes" if helpful else "no") if result.recorded else "already"
-    response = redirect(
-        url_for("faq.answer", slug=page.slug, voted=state, _anchor="feedback"), 303
-    )
-    if new_voter:
-        response.set_cookie(
-            faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
-            httponly=True, samesite="Lax", secure=request.is_secure,
-        )
+    ballot = faq_votes.cast_vote(db.get_session(), page.slug, voter_id, form.helpful.data == "yes")
+    response = redirect(url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback"), 303)
+    if ballot.new_voter_id:
+        _remember_voter(response, ballot.new_voter_id)
     return response
+
+
+def _remember_voter(response, voter_id):
+    response.set_cookie(
+        faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
+        httponly=True, samesite="Lax", secure=request.is_secure,
+    )
 
 
 @bp.post("/faq/<slug>/comment")
@@ -133,19 +115,24 @@ def guidelines():
 
 @bp.get("/search")
 def search_page():
-    """Results of a search, kept per query (at most SEARCH_CACHE_SIZE) until the content
-    changes; a search with no results shows popular answers (votes), never kept."""
+    """Results of a search, kept per query (at most SEARCH_CACHE_SIZE) until the content changes."""
     content = get_index()
     query = request.args.get("q", "")
     cache = page_cache(current_app, "search", size=current_app.config["SEARCH_CACHE_SIZE"])
     personal = has_flash_waiting()
     html = None if personal else cache.get(content.version, query)
-    if html is not None:
-        return html
+    if html is None:
+        html, keep = _render_search(content, query)
+        if keep and not personal:
+            cache.put(content.version, query, html)
+    return html
+
+
+def _render_search(content, query):
+    """The results page, and whether to keep it: a search with no results shows the
+    popular answers (votes), so it is never kept."""
     results = search.search(content, query, limit=10)
-    popular = ()
-    if not results.hits:
-        popular = faq_pages.popular_answers(db.get_session(), content)
+    popular = () if results.hits else faq_pages.popular_answers(db.get_session(), content)
     html = render_template(
         "faq/search.html",
         query=query,
@@ -155,6 +142,4 @@ def search_page():
         categories=content.categories(),
         max_chars=search.MAX_QUERY_CHARS,
     )
-    if results.hits and not personal:
-        cache.put(content.version, query, html)
-    return html
+    return html, bool(results.hits)

@@ -7,7 +7,6 @@ from services.community.provisioning import connector_health
 from services.content import get_index
 from services.home import TILES, top_answers
 from services.http_cache import shared_page
-from services.jobs.worker import worker_health
 
 
 @bp.get("/")
@@ -27,22 +26,10 @@ def healthz():
     problem = health.database_problem(db.get_engine())
     if problem:
         return jsonify(status="unavailable", database=problem), 503
-    worker = worker_health(db.get_session())
-    return jsonify(
-        status="ok",
-        database="ok",
-        worker={
-            "last_seen": _iso(worker.last_seen),
-            "late": worker.late(current_app.config["WORKER_LATE_MINUTES"]),
-            "oldest_waiting_email": _iso(worker.oldest_waiting_email),
-        },
-        # The platform's state is detail for operators: liveness stays 200 either way.
-        community=connector_health(db.get_session()),
-    )
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
+    session = db.get_session()
+    # The worker and the platform are detail for operators: liveness stays 200 either way.
+    worker = health.worker_report(session, current_app.config["WORKER_LATE_MINUTES"])
+    return jsonify(status="ok", database="ok", worker=worker, community=connector_health(session))
 
 
 @bp.get("/ping")

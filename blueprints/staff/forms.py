@@ -22,6 +22,11 @@ class ButtonForm(FlaskForm):
     """A bare button that still carries a CSRF token (sign out, approve, retry, ...)."""
 
 
+def _id_or_none(value):
+    """A row id from a select whose placeholder option has the empty value."""
+    return int(value) if value not in ("", None) else None
+
+
 def _version(value):
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
@@ -34,7 +39,7 @@ class DecisionForm(FlaskForm):
 
 class DeclineForm(DecisionForm):
     reason = SelectField(
-        "Reason", coerce=int, validators=[DataRequired("Choose the reason to give.")]
+        "Reason", coerce=_id_or_none, validators=[DataRequired("Choose the reason to give.")]
     )
     note = TextAreaField(
         "A note to add to the email",

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 
 import db
 from blueprints.staff import bp
-from blueprints.staff.forms import ButtonForm, DecisionForm, DeclineForm
+from blueprints.staff.forms import DecisionForm, DeclineForm
 from models import DeclineReason, MembershipRequest, RequestSource
 from services import reviews
 from services.accounts import accounts_for_email, review_hints
@@ -50,7 +50,7 @@ def _request_or_404(request_id):
 
 def _decline_form(session):
     form = DeclineForm()
-    form.reason.choices = [(0, "Choose a reason")] + [
+    form.reason.choices = [("", "Choose a reason")] + [
         (reason.id, reason.title) for reason in reviews.decline_reasons(session)
     ]
     return form
@@ -71,7 +71,6 @@ def _render_request(membership_request, decline_form=None, status=200):
             community_task=task_for(session, membership_request),
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
-            button_form=ButtonForm(),
             can=staff_actions(membership_request),
         ),
         status,

