@@ -16,7 +16,9 @@ from services.addresses import (
     text_warnings,
     tidy_address,
 )
-from tests.conftest import app_session, csrf_token_from
+from tests.support.builders import build_request
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
 
 BEN = "ben@myshop.example"
 # (typed, what it matches): the same address, a different one, or refused.
@@ -210,7 +212,7 @@ def test_staff_warnings_name_mixed_alphabets_and_hidden_direction_characters():
 def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
     app, client, make_staff
 ):
-    from tests.staff_helpers import sign_in
+    from tests.support.staff import sign_in
 
     rows = [
         ("Ana\u202eamiL", "ana@mysh\u043ep.example"),  # stored before these checks existed
@@ -218,11 +220,9 @@ def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
     ]
     with app_session(app) as session:
         for n, (name, email) in enumerate(rows):
-            session.add(
-                MembershipRequest(
-                    name=name, email=email, email_normalized=canonical_email(email),
-                    reference=f"LB-STAFF{n}", state=RequestState.IN_REVIEW,
-                )
+            build_request(
+                session, RequestState.IN_REVIEW, quiet=True, name=name, email=email,
+                email_normalized=canonical_email(email), reference=f"LB-STAFF{n}",
             )
     sign_in(client, make_staff)
     queue = client.get("/staff/").get_data(as_text=True)

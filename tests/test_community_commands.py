@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.clock import utcnow
 from services.community.provisioning import start_provisioning
-from tests.conftest import app_session
+from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.fake_discourse import discourse_config
 

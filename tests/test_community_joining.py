@@ -10,9 +10,10 @@ from sqlalchemy import select
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.clock import utcnow
 from services.community.provisioning import provision_due, retry_delay
-from tests.conftest import app_session, csrf_token_from
+from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_discourse import API_KEY, discourse_config
+from tests.support.forms import csrf_token_from
 
 ANA = "ana@myshop.example"
 TOKEN_RE = re.compile(r"http://localhost/invite/([A-Za-z0-9_-]+)\s")

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, MembershipRequest, RequestState
-from tests.conftest import app_session
+from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.fake_discourse import discourse_config
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
+from models import CommunityProvisioning, ProvisioningStatus, RequestState
 from services.clock import utcnow
 from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning
-from tests.conftest import app_session
+from tests.support.builders import build_request
+from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,12 +26,10 @@ def waiting_tasks(app, count):
     with app_session(app) as session:
         for number in range(count):
             email = f"person{number}@example.com"
-            request = MembershipRequest(
-                reference=f"LB-T{number:05d}", name=f"Person {number}", email=email,
-                email_normalized=email, source="web", state=RequestState.JOINED,
+            request = build_request(
+                session, RequestState.JOINED, quiet=True, name=f"Person {number}", email=email,
+                reference=f"LB-T{number:05d}", source="web",
             )
-            session.add(request)
-            session.flush()
             start_provisioning(session, request, "circle")
             addresses.append(email)
     return addresses

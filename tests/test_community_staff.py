@@ -7,9 +7,9 @@ from sqlalchemy import select
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.clock import utcnow
 from services.community.provisioning import start_provisioning
-from tests.conftest import app_session
-from tests.staff_helpers import csrf, sign_in
+from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
+from tests.support.staff import csrf, sign_in
 
 
 def accepted(app, make_account, make_request, email, status, error=None, failing_for=None):

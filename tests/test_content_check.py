@@ -218,7 +218,7 @@ def test_in_development_an_edited_answer_is_served_without_a_restart(tmp_path, c
     import os
 
     from app import create_app
-    from tests.conftest import base_test_config
+    from tests.support.database import base_test_config
 
     config = base_test_config(tmp_path, f"sqlite:///{tmp_path / 'dev.sqlite3'}")
     config.update(TESTING=False, DEBUG=True, CONTENT_DIR=str(content_dir))

@@ -12,7 +12,8 @@ from sqlalchemy.engine import make_url
 import db
 from app import create_app
 from models import Base, MembershipRequest
-from tests.conftest import base_test_config, free_port
+from tests.support.database import base_test_config
+from tests.support.servers import free_port
 
 
 def _with_counting_route(app, between=lambda: None):

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from models import InvitationOptOut, MembershipRequest, RequestState
-from tests.conftest import app_session
+from tests.support.database import app_session
 
 ANA = "ana@myshop.example"
 

@@ -13,7 +13,7 @@ from models import FaqVote
 from services import faq_votes
 from services.content import get_index
 from services.faq_pages import time_ago
-from tests.conftest import app_session
+from tests.support.database import app_session
 
 
 @pytest.fixture

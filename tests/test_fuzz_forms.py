@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length
 
 import db
 from models import Base, FaqVote
-from tests.conftest import app_session
+from tests.support.database import app_session
 from tests.support.routes import collection_app, route_id, routes
 
 TARGETS = [

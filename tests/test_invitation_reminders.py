@@ -11,7 +11,7 @@ from services.clock import utcnow
 from services.invitations import accept_invitation, find_invitation, revoke_invitation
 from services.opt_outs import opt_out
 from services.screening import submit_request
-from tests.invitation_links import invitation_token
+from tests.support.builders import invitation_token
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from services import invitations
 from services.clock import utcnow
 from services.invitations import accept_invitation, issue_invitation
 from services.tokens import hash_secret
-from tests.conftest import app_session, csrf_token_from
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
 
 ANA = "ana@myshop.example"
 COMMUNITY = "https://community.example-app.com"

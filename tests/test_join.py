@@ -14,7 +14,9 @@ from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, RequestS
 from services import screening
 from services.dates import long_date
 from services.screening import submit_request
-from tests.conftest import app_session, csrf_token_from, free_port
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
+from tests.support.servers import free_port
 
 ANA = "ana@myshop.example"
 SENT_RE = re.compile(r"/join/sent$")

@@ -8,8 +8,8 @@ from services import tokens
 from services.bulk_invitations import send_new
 from services.invitations import find_invitation
 from services.screening import submit_request
-from tests.conftest import csrf_token_from
-from tests.invitation_links import invitation_token, opt_out_path
+from tests.support.builders import invitation_token, opt_out_path
+from tests.support.forms import csrf_token_from
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from models import OutboxStatus
 from services import outbox
-from tests.conftest import free_port
+from tests.support.servers import free_port
 
 
 def _record_one(use_session, to="ana@myshop.example"):
@@ -21,7 +21,7 @@ def test_recorded_email_is_pending_until_sent(use_session, outbox):
 
 
 def test_nothing_is_recorded_when_the_transaction_rolls_back(app, outbox):
-    from tests.conftest import app_session
+    from tests.support.database import app_session
 
     with app.app_context():
         import db

@@ -24,7 +24,7 @@ def test_healthz_reports_the_database(client):
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     from app import create_app
-    from tests.conftest import base_test_config
+    from tests.support.database import base_test_config
 
     config = base_test_config(tmp_path, "sqlite:////nonexistent-dir/never/lobby.sqlite3")
     response = create_app(config).test_client().get("/healthz")
@@ -84,7 +84,7 @@ def test_a_post_without_csrf_token_gets_the_friendly_retry_page(form_app):
 def test_form_errors_show_inline_and_in_the_summary(form_app, post_form):
     client = form_app.test_client()
     html = client.get("/test-form").get_data(as_text=True)
-    from tests.conftest import csrf_token_from
+    from tests.support.forms import csrf_token_from
 
     response = client.post("/test-form", data={"csrf_token": csrf_token_from(html), "name": ""})
     assert response.status_code == 400

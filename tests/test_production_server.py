@@ -6,8 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import free_port
-from tests.support.servers import http_status, start_gunicorn, stop, wait_until_serving
+from tests.support.servers import free_port, http_status, start_gunicorn, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 

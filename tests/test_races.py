@@ -14,7 +14,8 @@ from sqlalchemy import select
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
 from services import invitations, resending, reviews
 from services.screening import submit_request
-from tests.conftest import app_session, csrf_token_from
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
 
 pytestmark = pytest.mark.postgres
 ANA = "ana@myshop.example"

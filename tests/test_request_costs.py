@@ -17,7 +17,8 @@ import db as lobby_db
 from app import create_app
 from extensions import limiter
 from models import Base
-from tests.conftest import base_test_config, csrf_token_from
+from tests.support.database import base_test_config
+from tests.support.forms import csrf_token_from
 
 CHEAP_PAGES = ["/ping", "/faq/invitation-not-arrived", "/search?q=invitation"]
 

@@ -16,7 +16,8 @@ from services.request_states import (
     RequestChanged,
     move_request,
 )
-from tests.conftest import app_session
+from tests.support.builders import build_request
+from tests.support.database import app_session
 
 ACTORS = {SYSTEM: SYSTEM, REQUESTER: REQUESTER, STAFF: "staff@example-app.com"}
 EVERY_MOVE = [
@@ -28,13 +29,9 @@ EVERY_MOVE = [
 
 
 def _request_in(session, state, n):
-    request = MembershipRequest(
-        name="Ana", email=f"a{n}@x.example", email_normalized=f"a{n}@x.example",
-        reference=f"LB-T{n:05d}", state=state,
+    return build_request(
+        session, state, quiet=True, name="Ana", email=f"a{n}@x.example", reference=f"LB-T{n:05d}"
     )
-    session.add(request)
-    session.flush()
-    return request
 
 
 @pytest.mark.parametrize(("source", "target", "role"), EVERY_MOVE)

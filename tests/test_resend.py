@@ -7,11 +7,10 @@ import pytest
 
 from services.invitations import find_invitation
 from services.resending import resend_for_address
-from tests.conftest import app_session, csrf_token_from
-from tests.request_states import STATES, make_request_in_state, request_by_email
-from tests.support.worker import run_worker_pass
+from tests.support.builders import STATES, UNKNOWN, build_request, request_by_email
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from, normalized, post_and_finish
 
-UNKNOWN = "nobody@elsewhere.example"
 EXPECTED_EMAIL = {
     "invited": "invitation",
     "expired": "invitation",
@@ -21,28 +20,12 @@ EXPECTED_EMAIL = {
     "joined": "login_help",
     "withdrawn": None,
 }
-CSRF_VALUE_RE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+"')
-
-
-def normalized(response):
-    """Status, location and body of a response, with the CSRF token blanked out."""
-    body = CSRF_VALUE_RE.sub(r'\1TOKEN"', response.get_data(as_text=True))
-    return response.status_code, response.headers.get("Location"), body
-
-
-def post_and_finish(client, url, data):
-    """POST with a fresh CSRF token, then one worker pass (it does the look-up and email)."""
-    token = csrf_token_from(client.get(url).get_data(as_text=True))
-    response = client.post(url, data={"csrf_token": token, **data})
-    response.get_data()
-    run_worker_pass(client.application)
-    return response
 
 
 def in_state(app, state, email):
     """A request in `state` whose links went out a while ago (not a moment ago)."""
     with app_session(app) as session:
-        request = make_request_in_state(session, state, email)
+        request = build_request(session, state, email=email)
         for invitation in request.invitations:
             invitation.created_at -= timedelta(minutes=5)
 
@@ -91,7 +74,7 @@ def test_an_invalid_address_is_shown_in_the_error_summary(client):
 
 def test_a_fresh_invitation_sends_expired_back_to_invited(app):
     with app_session(app) as session:
-        request = make_request_in_state(session, "expired", "ana@shop.example")
+        request = build_request(session, "expired", email="ana@shop.example")
         old_hash = request.invitations[-1].token_hash
     with app_session(app) as session:
         assert resend_for_address(session, "ana@shop.example") == "invitation"
@@ -173,7 +156,7 @@ def test_resend_from_the_status_page_sends_a_fresh_invitation(app, client, outbo
     from services import links
 
     with app_session(app) as session:
-        request = make_request_in_state(session, "expired", "ana@shop.example")
+        request = build_request(session, "expired", email="ana@shop.example")
         status_path = links.status_url(request).replace("http://localhost", "")
     html = client.get(status_path).get_data(as_text=True)
     response = client.post(status_path + "/resend", data={"csrf_token": csrf_token_from(html)})

@@ -11,10 +11,10 @@ import pytest
 
 import db as lobby_db
 from app import create_app
-from tests.conftest import app_session, base_test_config, csrf_token_from
-from tests.request_states import make_request_in_state
+from tests.support.builders import build_request
+from tests.support.database import app_session, base_test_config
+from tests.support.forms import csrf_token_from, normalized
 from tests.support.worker import run_worker_pass
-from tests.test_resend import normalized
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -75,7 +75,7 @@ def count_invitations(outbox):
 @pytest.mark.redis
 def test_per_address_limit_is_shared_through_redis(app, instance, outbox, redis_prefix):
     with app_session(app) as session:
-        make_request_in_state(session, "in_review", "ana@shop.example")
+        build_request(session, "in_review", email="ana@shop.example")
     before = count_invitations(outbox)
 
     first = instance(REDIS_URL, redis_prefix)
@@ -92,7 +92,7 @@ def test_per_address_limit_is_shared_through_redis(app, instance, outbox, redis_
 def test_in_memory_counts_are_per_instance(app, instance, outbox):
     """The control: without a shared store, a new instance starts counting afresh."""
     with app_session(app) as session:
-        make_request_in_state(session, "in_review", "ana@shop.example")
+        build_request(session, "in_review", email="ana@shop.example")
     before = count_invitations(outbox)
     prefix = f"lobby-test-{secrets.token_hex(6)}"
     first = instance("memory://", prefix)

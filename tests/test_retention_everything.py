@@ -19,9 +19,8 @@ from services import faq_votes, reports, reviews
 from services.clock import utcnow
 from services.opt_outs import opt_out, opted_out_among
 from services.staff_auth import authenticate
-from tests.conftest import app_session
-from tests.request_states import make_request_in_state
-from tests.staff_helpers import add_decline_reason
+from tests.support.builders import add_decline_reason, build_request
+from tests.support.database import app_session
 
 STAFF = "reviewer@example-app.com"
 PEOPLE = {
@@ -38,8 +37,11 @@ def _seed_every_kind(app, use_session):
     ids = {}
     with app_session(app) as session:
         for state, (name, email) in PEOPLE.items():
-            ids[state] = make_request_in_state(
-                session, "in_review" if state in ("invited", "declined") else state, email, name
+            ids[state] = build_request(
+                session,
+                "in_review" if state in ("invited", "declined") else state,
+                email=email,
+                name=name,
             ).id
     reason_id = add_decline_reason(use_session, body="No paying account.")
     with app_session(app) as session:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from commands.database import alembic_config
 from models import Account, Base, Invitation, MembershipRequest
 from services.clock import utcnow
-from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL
+from tests.support.database import ON_POSTGRES, TEST_DATABASE_URL
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from models import OutboxEmail
-from tests.conftest import free_port
-from tests.support.servers import http_status, start_gunicorn, stop, wait_until_serving
+from tests.support.servers import free_port, http_status, start_gunicorn, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "several-processes-secret-key-long-enough"

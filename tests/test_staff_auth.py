@@ -11,8 +11,8 @@ from sqlalchemy import select
 from models import SignInThrottle, StaffUser
 from services.clock import utcnow
 from services.staff_auth import SIGN_IN_FAILED as _SIGN_IN_FAILED
-from tests.conftest import csrf_token_from
-from tests.staff_helpers import STAFF_EMAIL, STAFF_PASSWORD, csrf, log_in, sign_in
+from tests.support.forms import csrf_token_from
+from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD, csrf, log_in, sign_in
 
 SIGN_IN_FAILED = str(escape(_SIGN_IN_FAILED))
 JSON = {"Accept": "application/json"}
@@ -268,7 +268,7 @@ def test_the_login_page_redirects_a_signed_in_user(client, make_staff):
 
 @pytest.mark.app_config(STAFF_SIGN_IN_ALERT_AFTER=2)
 def test_the_alert_email_reads_as_before(app, make_staff, outbox):
-    from tests.test_email_snapshots import assert_snapshot, masked
+    from tests.support.snapshots import assert_snapshot, masked
 
     make_staff(STAFF_EMAIL, STAFF_PASSWORD)
     for n in range(2):

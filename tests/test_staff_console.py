@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from models import Account, FaqVote, OutboxEmail, OutboxStatus, Report, ReportStatus
 from services.clock import utcnow
-from tests.conftest import csrf_token_from
-from tests.staff_helpers import csrf, sign_in, staff_post
+from tests.support.forms import csrf_token_from
+from tests.support.staff import csrf, sign_in, staff_post
 from tests.support.worker import run_worker_pass
 
 GOOD_CSV = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.staff_helpers import sign_in, staff_post
+from tests.support.staff import sign_in, staff_post
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pytest
 from models import MembershipRequest, RequestSource, RequestState
 from services.clock import utcnow
 from services.review_queue import PAGE_SIZE, QueueFilters, due_in_words, queue_counts, queue_page
-from tests.staff_helpers import add_request, sign_in
+from tests.support.builders import build_request
+from tests.support.staff import sign_in
 
 NAME_RE = re.compile(r'<a href="/staff/requests/\d+">([^<]+)</a>')
 
@@ -21,11 +22,17 @@ def names_on(html):
 def queue(use_session):
     """Five requests in review, entered at different times, one of each kind."""
     with use_session() as session:
-        add_request(session, "Recent Rae", entered_review_days_ago=0)
-        add_request(session, "Oldest Olu", entered_review_days_ago=12)
-        add_request(session, "Middle Mia", entered_review_days_ago=7, source=RequestSource.FACEBOOK)
-        add_request(session, "Invited Ivy", state=RequestState.INVITED, entered_review_days_ago=20)
-        decided = add_request(session, "Decided Dan", state=RequestState.DECLINED)
+        build_request(session, quiet=True, name="Recent Rae", entered_review_days_ago=0)
+        build_request(session, quiet=True, name="Oldest Olu", entered_review_days_ago=12)
+        build_request(
+            session, quiet=True, name="Middle Mia", entered_review_days_ago=7,
+            source=RequestSource.FACEBOOK,
+        )
+        build_request(
+            session, RequestState.INVITED, quiet=True, name="Invited Ivy",
+            entered_review_days_ago=20,
+        )
+        decided = build_request(session, RequestState.DECLINED, quiet=True, name="Decided Dan")
         decided.decided_at = utcnow()
 
 
@@ -69,8 +76,8 @@ def test_filters(client, make_staff, queue, query, expected):
 
 def test_search_by_reference_as_people_type_it(client, make_staff, use_session):
     with use_session() as session:
-        request = add_request(session, "Ref Rita")
-        add_request(session, "Other Otto")
+        request = build_request(session, quiet=True, name="Ref Rita")
+        build_request(session, quiet=True, name="Other Otto")
         typed = request.reference.lower().replace("lb-", "lb ")
     sign_in(client, make_staff)
     html = client.get("/staff/", query_string={"q": typed}).get_data(as_text=True)
@@ -80,7 +87,9 @@ def test_search_by_reference_as_people_type_it(client, make_staff, use_session):
 def test_hints_show_in_the_queue(client, make_staff, make_account, use_session):
     make_account("bluebird", status="active", emails=["dev@bluebird.example"], name="Bluebird")
     with use_session() as session:
-        add_request(session, "Bo Lee", email="bo@bluebird.example", subdomain="bluebird")
+        build_request(
+            session, quiet=True, name="Bo Lee", email="bo@bluebird.example", subdomain="bluebird"
+        )
     sign_in(client, make_staff)
     html = client.get("/staff/").get_data(as_text=True)
     assert "The subdomain “bluebird” belongs to Bluebird (active)." in html
@@ -90,7 +99,7 @@ def test_hints_show_in_the_queue(client, make_staff, make_account, use_session):
 def test_pages_of_fifty(client, make_staff, use_session):
     with use_session() as session:
         for n in range(PAGE_SIZE + 5):
-            add_request(session, f"Person{n:03d} X", email=f"p{n}@gmail.example")
+            build_request(session, quiet=True, name=f"Person{n:03d} X", email=f"p{n}@gmail.example")
     sign_in(client, make_staff)
     first = client.get("/staff/").get_data(as_text=True)
     assert len(names_on(first)) == PAGE_SIZE
@@ -104,8 +113,8 @@ def test_pages_of_fifty(client, make_staff, use_session):
 
 def test_ties_on_due_date_go_by_arrival(app, use_session):
     with use_session() as session:
-        first = add_request(session, "First F")
-        second = add_request(session, "Second S")
+        first = build_request(session, quiet=True, name="First F")
+        second = build_request(session, quiet=True, name="Second S")
         second.created_at = first.created_at + timedelta(seconds=1)
         second.due_on = first.due_on
         session.flush()
@@ -131,7 +140,7 @@ def test_the_empty_queue_says_so(client, make_staff):
 
 def test_overdue_is_computed_from_due_on(app, use_session):
     with use_session() as session:
-        request = add_request(session, "Late L", entered_review_days_ago=10)
+        request = build_request(session, quiet=True, name="Late L", entered_review_days_ago=10)
         assert isinstance(request, MembershipRequest)
         page = queue_page(session, QueueFilters(overdue=True), with_hints=False)
         assert [row.overdue for row in page.rows] == [True]
@@ -145,9 +154,14 @@ def test_hints_for_a_page_match_hints_one_by_one(app, make_account, use_session)
     make_account("oldco", status="cancelled", emails=["x@oldco.example"])
     with use_session() as session:
         requests = [
-            add_request(session, "Bo Lee", email="bo@bluebird.example", subdomain="BlueBird"),
-            add_request(session, "Old Ola", email="ola@oldco.example", subdomain="oldco"),
-            add_request(session, "Gmail Gus", email="gus@gmail.example"),
+            build_request(
+                session, quiet=True, name="Bo Lee", email="bo@bluebird.example",
+                subdomain="BlueBird",
+            ),
+            build_request(
+                session, quiet=True, name="Old Ola", email="ola@oldco.example", subdomain="oldco"
+            ),
+            build_request(session, quiet=True, name="Gmail Gus", email="gus@gmail.example"),
         ]
         batched = review_hints_for(session, requests)
         for request in requests:

@@ -6,12 +6,12 @@ import pytest
 
 from models import OutboxStatus
 from services.dates import local_today
-from tests.staff_helpers import add_request
+from tests.support.builders import build_request
 
 
 def test_nothing_due_sends_nothing_and_says_so(runner, use_session, outbox):
     with use_session() as session:
-        add_request(session, "Fresh Fay")  # due in two business days
+        build_request(session, quiet=True, name="Fresh Fay")  # due in two business days
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code == 0, result.output
     assert "Nothing is overdue or due today: no reminder sent." in result.output
@@ -22,10 +22,10 @@ def test_lists_overdue_and_due_today(app, runner, use_session, outbox, run_worke
     with app.app_context():
         today = local_today()
     with use_session() as session:
-        late = add_request(session, "Late Lou", entered_review_days_ago=10)
-        due = add_request(session, "Today Tia")
+        late = build_request(session, quiet=True, name="Late Lou", entered_review_days_ago=10)
+        due = build_request(session, quiet=True, name="Today Tia")
         due.due_on = today
-        add_request(session, "Fresh Fay")
+        build_request(session, quiet=True, name="Fresh Fay")
         late_ref, due_ref = late.reference, due.reference
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code == 0, result.output
@@ -46,7 +46,7 @@ def test_lists_overdue_and_due_today(app, runner, use_session, outbox, run_worke
 @pytest.mark.app_config(STAFF_NOTIFY_EMAILS="")
 def test_refuses_without_anyone_to_remind(runner, use_session, outbox):
     with use_session() as session:
-        add_request(session, "Late Lou", entered_review_days_ago=10)
+        build_request(session, quiet=True, name="Late Lou", entered_review_days_ago=10)
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code != 0
     assert "STAFF_NOTIFY_EMAILS is empty" in result.output
@@ -56,7 +56,7 @@ def test_refuses_without_anyone_to_remind(runner, use_session, outbox):
 def test_each_staff_address_gets_one(app, runner, use_session, outbox):
     app.config["STAFF_NOTIFY_EMAILS"] = "a@example-app.com, b@example-app.com"
     with use_session() as session:
-        request = add_request(session, "Late Lou")
+        request = build_request(session, quiet=True, name="Late Lou")
         request.due_on = request.due_on - timedelta(days=30)
     result = runner.invoke(args=["review", "remind"])
     assert result.exit_code == 0

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
 from services import reviews
-from tests.staff_helpers import STAFF_EMAIL, add_decline_reason, sign_in, staff_post
+from tests.support.builders import add_decline_reason
+from tests.support.staff import STAFF_EMAIL, sign_in, staff_post
 
 UNKNOWN = "hana@gmail.example"
 
@@ -79,7 +80,7 @@ def test_decline_emails_the_reason_and_note_once(
 
 def test_declined_email_text(app, use_session, make_request, outbox):
     """A snapshot of what the person reads (tests/snapshots/declined.txt)."""
-    from tests.test_email_snapshots import assert_snapshot, masked
+    from tests.support.snapshots import assert_snapshot, masked
 
     request_id = make_request(name="Hana Ito", email=UNKNOWN)
     with use_session() as session:

@@ -6,14 +6,14 @@ from types import SimpleNamespace
 import pytest
 
 from services import tokens
-from tests.conftest import app_session
-from tests.request_states import STATES, make_request_in_state
-from tests.test_resend import UNKNOWN, normalized, post_and_finish
+from tests.support.builders import STATES, UNKNOWN, build_request
+from tests.support.database import app_session
+from tests.support.forms import normalized, post_and_finish
 
 
 def in_state(app, state, email):
     with app_session(app) as session:
-        return make_request_in_state(session, state, email).reference
+        return build_request(session, state, email=email).reference
 
 
 @pytest.mark.parametrize("state", STATES)

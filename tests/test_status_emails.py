@@ -3,14 +3,14 @@
 import pytest
 
 from services import emails
-from tests.request_states import DECLINE_REASON, make_request_in_state
+from tests.support.builders import DECLINE_REASON, build_request
 
 
 @pytest.fixture
 def rendered(use_session):
     def render(state, send):
         with use_session() as session:
-            request = make_request_in_state(session, state, f"{state}@shop.example")
+            request = build_request(session, state, email=f"{state}@shop.example")
             email = send(session, request)
             return email.subject, email.body_text, email.body_html, request.reference
 

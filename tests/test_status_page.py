@@ -5,13 +5,13 @@ import re
 import pytest
 
 from services import links, tokens
-from tests.conftest import app_session
-from tests.request_states import DECLINE_REASON, make_request_in_state
+from tests.support.builders import DECLINE_REASON, build_request
+from tests.support.database import app_session
 
 
 def status_page(app, client, state, email="ana.lima@shop.example"):
     with app_session(app) as session:
-        request = make_request_in_state(session, state, email)
+        request = build_request(session, state, email=email)
         path = links.status_url(request).replace("http://localhost", "")
         reference = request.reference
     response = client.get(path)
@@ -120,7 +120,7 @@ def test_withdrawn_offers_to_join_again(app, client):
 
 def test_a_tampered_link_offers_a_fresh_one(app, client):
     with app_session(app) as session:
-        request = make_request_in_state(session, "invited", "ana@shop.example")
+        request = build_request(session, "invited", email="ana@shop.example")
         token = links.status_token(request)
     response = client.get(f"/status/{token[:-2]}xx")
     assert response.status_code == 400
@@ -138,7 +138,7 @@ def test_an_expired_link_offers_a_fresh_one(app, client, monkeypatch):
     from types import SimpleNamespace
 
     with app_session(app) as session:
-        request = make_request_in_state(session, "invited", "ana@shop.example")
+        request = build_request(session, "invited", email="ana@shop.example")
         token = links.status_token(request, max_age=60)
     later = time.time() + 120
     monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: later))
@@ -151,6 +151,6 @@ def test_an_expired_link_offers_a_fresh_one(app, client, monkeypatch):
 
 def test_a_link_signed_for_another_purpose_does_not_open_a_status_page(app, client):
     with app_session(app) as session:
-        request = make_request_in_state(session, "invited", "ana@shop.example")
+        request = build_request(session, "invited", email="ana@shop.example")
         opt_out = links.opt_out_token(request)
     assert client.get(f"/status/{opt_out}").status_code == 400

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 from services.status_view import CURRENT, DONE, UPCOMING, build_status_view
-from tests.request_states import make_request_in_state
+from tests.support.builders import build_request
 
 
 def test_in_review_is_due_and_becomes_overdue_the_day_after(use_session):
     with use_session() as session:
-        request = make_request_in_state(session, "in_review", "ana@shop.example")
+        request = build_request(session, "in_review", email="ana@shop.example")
         due = request.due_on
         on_time = build_status_view(request, today=due)
         late = build_status_view(request, today=due + timedelta(days=1))
@@ -18,15 +18,13 @@ def test_in_review_is_due_and_becomes_overdue_the_day_after(use_session):
 
 
 def test_a_request_still_being_checked(use_session):
-    from models import MembershipRequest
     from services.events import record_event
 
     with use_session() as session:
-        request = MembershipRequest(
-            name="Ana", email="ana@shop.example", email_normalized="ana@shop.example",
-            reference="LB-2222AA", state="submitted",
+        request = build_request(
+            session, "submitted", quiet=True, name="Ana", email="ana@shop.example",
+            reference="LB-2222AA", review_started_at=None, due_on=None,
         )
-        session.add(request)
         record_event(session, request, "submitted", "requester")
         session.flush()
         view = build_status_view(request)
@@ -38,7 +36,7 @@ def test_the_invited_step_carries_the_date_of_the_latest_invitation(use_session)
     from services.invitations import issue_invitation
 
     with use_session() as session:
-        request = make_request_in_state(session, "invited", "ana@shop.example")
+        request = build_request(session, "invited", email="ana@shop.example")
         first_invited = [e for e in request.events if e.kind == "invited"][0]
         first_invited.created_at -= timedelta(days=30)
         issue_invitation(session, request)
@@ -60,7 +58,7 @@ def test_actions_fit_the_state(use_session):
     }
     with use_session() as session:
         for state, actions in expected.items():
-            request = make_request_in_state(session, state, f"{state}@shop.example")
+            request = build_request(session, state, email=f"{state}@shop.example")
             view = build_status_view(request)
             assert view.actions == actions, state
             assert view.masked_email == f"{state[0]}***@shop.example"

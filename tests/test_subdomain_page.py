@@ -5,7 +5,7 @@ import secrets
 
 import pytest
 
-from tests.conftest import CSRF_RE
+from tests.support.forms import CSRF_RE
 from tests.support.worker import run_worker_pass
 
 

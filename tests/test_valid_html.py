@@ -27,7 +27,8 @@ from services.links import opt_out_token, status_token
 from services.opt_outs import opt_out
 from services.reports import close_report, find_report, submit_report
 from services.screening import submit_request
-from tests.conftest import app_session, csrf_token_from
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
 
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {

@@ -19,8 +19,9 @@ from services.clock import utcnow
 from services.jobs import lookups, schedule
 from services.jobs.registry import SCHEDULED_JOBS, ScheduledJob
 from services.jobs.worker import run_pass
-from tests.conftest import app_session, csrf_token_from
-from tests.request_states import make_request_in_state
+from tests.support.builders import build_request
+from tests.support.database import app_session
+from tests.support.forms import csrf_token_from
 from tests.support.smtp_fakes import DropAtQuitServer
 
 ANA = "ana@myshop.example"
@@ -28,7 +29,7 @@ ANA = "ana@myshop.example"
 
 def _lapse_invitation(app, email):
     with app_session(app) as session:
-        request = make_request_in_state(session, "invited", email)
+        request = build_request(session, "invited", email=email)
         request.invitations[-1].expires_at = utcnow() - timedelta(minutes=1)
         return request.id, request.reference
 
@@ -49,7 +50,7 @@ def test_a_lapsed_invitation_reads_as_expired_at_once_and_the_schedule_moves_it(
     app, client, run_worker, make_staff
 ):
     from services import links
-    from tests.staff_helpers import sign_in
+    from tests.support.staff import sign_in
 
     request_id, _reference = _lapse_invitation(app, ANA)
     with app_session(app) as session:
@@ -135,7 +136,7 @@ def _broken_job(session, now):
 
 def test_a_bad_schedule_setting_stops_the_app_from_starting(tmp_path):
     from app import ConfigurationError, create_app
-    from tests.conftest import base_test_config
+    from tests.support.database import base_test_config
 
     config = base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with pytest.raises(ConfigurationError, match="SCHEDULE_DATA_PURGE='every day'"):
@@ -145,7 +146,7 @@ def test_a_bad_schedule_setting_stops_the_app_from_starting(tmp_path):
 def _queue_lookups_and_emails(app, count):
     with app_session(app) as session:
         for i in range(count):
-            make_request_in_state(session, "in_review", f"person{i}@shop.example")
+            build_request(session, "in_review", email=f"person{i}@shop.example")
             lookups.enqueue(session, "status_link", email=f"person{i}@shop.example")
 
 
@@ -213,7 +214,7 @@ def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(
     app, monkeypatch, client, make_staff
 ):
     from services import status_checks
-    from tests.staff_helpers import sign_in
+    from tests.support.staff import sign_in
 
     def broken(session, email):
         raise ValueError(f"cannot look up {email}")
@@ -288,7 +289,7 @@ class _RefusingHandler:
 def test_a_5xx_reply_makes_the_email_dead_at_once(app, use_session, outbox):
     from aiosmtpd.controller import Controller
 
-    from tests.conftest import free_port
+    from tests.support.servers import free_port
 
     port = free_port()
     controller = Controller(_RefusingHandler(), hostname="127.0.0.1", port=port)
@@ -322,7 +323,7 @@ def test_every_attempt_at_an_email_has_the_same_message_id(app, use_session):
 
 
 def test_healthz_and_the_staff_queue_report_the_worker(app, client, make_staff, make_request):
-    from tests.staff_helpers import sign_in
+    from tests.support.staff import sign_in
 
     make_request(email="zoe@unknown.example")
     worker = client.get("/healthz").get_json()["worker"]
@@ -341,7 +342,7 @@ def test_healthz_and_the_staff_queue_report_the_worker(app, client, make_staff, 
 
 def test_per_process_rate_limits_with_several_web_processes_refuse_to_start(tmp_path):
     from app import ConfigurationError, create_app
-    from tests.conftest import base_test_config
+    from tests.support.database import base_test_config
 
     config = {**base_test_config(tmp_path, f"sqlite:///{tmp_path / 'x.sqlite3'}"),
               "TESTING": False, "WEB_PROCESSES": 3, "RATELIMIT_ENABLED": True}

@@ -19,10 +19,10 @@ from models import OutboxStatus
 from services import outbox as outbox_service
 from services.clock import utcnow
 from services.jobs.worker import run_pass
-from tests.conftest import app_session, free_port
-from tests.request_states import make_request_in_state
 from tests.support.browser_http import Browser, percentile
-from tests.support.servers import start_gunicorn, stop, wait_until_serving
+from tests.support.builders import build_request
+from tests.support.database import app_session
+from tests.support.servers import free_port, start_gunicorn, stop, wait_until_serving
 from tests.support.smtp_fakes import StallingServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ UNKNOWN = "nobody@unknown-shop.example"
 def test_the_email_forms_answer_known_and_unknown_addresses_alike(app, gunicorn):
     """Medians of 50+ interleaved POSTs each, under gunicorn: within 20% of each other."""
     with app_session(app) as session:
-        make_request_in_state(session, "invited", KNOWN)
+        build_request(session, "invited", email=KNOWN)
     browser = Browser(gunicorn())
     forms = [
         ("/resend", "/resend", {}),

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from models import MembershipRequest, RequestState
-from tests.conftest import app_session
-from tests.e2e.conftest import assert_accessible_at_all_widths
-from tests.e2e.test_join_journey import ANA, COMMUNITY_PAGE, LINK_RE, fill_join_form
+from tests.support.browser import assert_accessible_at_all_widths
+from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
+from tests.support.journeys import ANA, COMMUNITY_PAGE, LINK_RE, fill_join_form
 
 LOGIN_URL = "https://community.lobby-e2e.test/sign_in"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible_at_all_widths
+from tests.support.browser import assert_accessible_at_all_widths
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import PHONE, assert_accessible_at_all_widths
+from tests.support.browser import PHONE, assert_accessible_at_all_widths
 
 ACTIVE = "() => { const a = document.activeElement; return a.id || a.className || a.tagName; }"
 

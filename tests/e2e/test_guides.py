@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from services.subdomain_finder import find_subdomain
-from tests.e2e.conftest import DESKTOP, assert_accessible_at_all_widths
-from tests.test_subdomain_finder import CASES, COMMUNITY, DOMAIN
+from tests.support.browser import DESKTOP, assert_accessible_at_all_widths
+from tests.support.subdomain_cases import CASES, COMMUNITY, DOMAIN
 
 ADDRESS_LABEL = "Paste any address from your account"
 

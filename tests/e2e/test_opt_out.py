@@ -1,8 +1,8 @@
 """A person opens "don't invite me again" from the invitation email, confirms, sees it done."""
 
 from services.bulk_invitations import send_new
-from tests.e2e.conftest import assert_accessible_at_all_widths
-from tests.invitation_links import opt_out_path
+from tests.support.browser import assert_accessible_at_all_widths
+from tests.support.builders import opt_out_path
 
 
 def test_opting_out_from_the_invitation_email(page, app, make_account, outbox):

@@ -8,9 +8,9 @@ import pytest
 
 from services import links
 from services.invitations import find_invitation
-from tests.conftest import app_session
-from tests.e2e.conftest import assert_accessible, assert_accessible_at_all_widths
-from tests.request_states import make_request_in_state
+from tests.support.browser import assert_accessible, assert_accessible_at_all_widths
+from tests.support.builders import build_request
+from tests.support.database import app_session
 from tests.support.worker import run_worker_pass
 
 EMAIL = "ana.lima@shop.example"
@@ -39,7 +39,7 @@ def resend_from_the_form(page, app):
 @pytest.fixture
 def invited(app):
     with app_session(app) as session:
-        request = make_request_in_state(session, "invited", EMAIL)
+        request = build_request(session, "invited", email=EMAIL)
         # Sent a while ago: a re-send a moment after a link went out sends nothing.
         request.invitations[-1].created_at -= timedelta(minutes=5)
 
@@ -83,7 +83,7 @@ def test_once_the_new_link_is_used_the_old_one_stops_working(app, page, outbox, 
                                    "declined", "withdrawn"])
 def test_the_status_page_is_accessible_in_every_state(app, page, state):
     with app_session(app) as session:
-        request = make_request_in_state(session, state, EMAIL)
+        request = build_request(session, state, email=EMAIL)
         path = links.status_url(request).split("/status/", 1)[1]
     response = page.goto(f"/status/{path}")
     assert response.status == 200
@@ -94,7 +94,7 @@ def test_the_status_page_is_accessible_in_every_state(app, page, state):
 
 def test_resend_from_the_status_page(app, page, outbox):
     with app_session(app) as session:
-        request = make_request_in_state(session, "expired", EMAIL)
+        request = build_request(session, "expired", email=EMAIL)
         path = links.status_url(request).split("/status/", 1)[1]
     page.goto(f"/status/{path}")
     page.get_by_role("button", name="Send my invitation again").click()

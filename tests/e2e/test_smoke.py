@@ -1,4 +1,4 @@
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible
+from tests.support.browser import DESKTOP, PHONE, assert_accessible
 
 
 def test_home_page_loads_cleanly_at_desktop_and_phone_widths(page):

@@ -1,7 +1,8 @@
 """A staff member clears the oldest overdue request in a real browser."""
 
-from tests.e2e.conftest import assert_accessible, assert_accessible_at_all_widths
-from tests.staff_helpers import STAFF_EMAIL, STAFF_PASSWORD, add_decline_reason, make_overdue
+from tests.support.browser import assert_accessible, assert_accessible_at_all_widths
+from tests.support.builders import add_decline_reason, make_overdue
+from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD
 
 
 def test_staff_signs_in_and_approves_the_oldest_overdue_request(

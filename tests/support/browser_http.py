@@ -10,7 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.conftest import csrf_token_from
+from tests.support.forms import csrf_token_from
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

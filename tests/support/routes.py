@@ -59,7 +59,7 @@ def route_id(rule):
 def collection_app():
     """An app built once at collection time, only to read its url_map."""
     from app import create_app
-    from tests.conftest import base_test_config
+    from tests.support.database import base_test_config
 
     directory = Path(tempfile.mkdtemp(prefix="lobby-routes-"))
     return create_app(base_test_config(directory, "sqlite://"))

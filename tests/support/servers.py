@@ -1,4 +1,4 @@
-"""Start and stop gunicorn for tests, and talk to it over plain HTTP."""
+"""Start and stop gunicorn for tests, talk to it over plain HTTP, and find a free port."""
 
 import http.client
 import subprocess
@@ -55,3 +55,11 @@ def stop(process):
         process.kill()
         process.wait()
     process.log.close()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

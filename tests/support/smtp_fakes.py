@@ -4,10 +4,13 @@
 - DropAtQuitServer speaks just enough SMTP to accept a message (250 to DATA),
   then closes the connection when asked to QUIT, without answering.
 Both count what they saw; use them as context managers.
+- The `smtp_server` fixture is a real, well-behaved SMTP server (aiosmtpd).
 """
 
 import socket
 import threading
+
+import pytest
 
 
 class _LoopbackServer:
@@ -97,3 +100,30 @@ class DropAtQuitServer(_LoopbackServer):
         finally:
             reader.close()
             connection.close()
+
+
+class _CollectingHandler:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; .messages holds envelopes."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = _CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    controller.messages = handler.messages
+    try:
+        yield controller
+    finally:
+        controller.stop()

@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium driven by Playwright, pages checked with axe-core.
+"""Browser tests' kit: Debian's Chromium driven by Playwright, pages checked with axe-core.
 
 They skip, saying why, when Chromium is not installed, unless E2E=1, which makes
 its absence a failure (CI sets it).

@@ -1,0 +1,137 @@
+"""Builders for requests, invitations' links and decline reasons: one way to build each in a test."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from models import (
+    Account,
+    AccountUser,
+    DeclineReason,
+    InvitationOptOut,
+    MembershipRequest,
+    RequestState,
+)
+from services.accounts import normalize_email
+from services.clock import utcnow
+from services.dates import due_date_for
+from services.events import record_event
+from services.invitations import accept_invitation, expire_invitations, issue_invitation
+from services.references import new_reference
+from services.screening import submit_request
+
+STATES = ["invited", "expired", "in_review", "overdue", "declined", "joined", "withdrawn"]
+DECLINE_REASON = "We couldn't find a paying account that lists this address."
+UNKNOWN = "nobody@elsewhere.example"  # an address no request uses
+
+_INVITE_RE = re.compile(r"https?://\S+?/invite/(?!opt-out/)([A-Za-z0-9_-]+)")
+_OPT_OUT_RE = re.compile(r"(https?://\S+?/invite/opt-out/[A-Za-z0-9_.-]+)")
+
+
+def build_request(session, state=None, *, name=None, email=None, quiet=False, **details):
+    """Build one request; returns it. The one way tests make requests.
+
+    - `state=None`: submitted through the real service (screened, emails queued);
+      `details` go to submit_request (subdomain, source, facebook_name, ...).
+    - `state` one of STATES: submitted, then moved to that state through the real
+      services (an account is made for the address when the state needs a member).
+    - `quiet=True`: the row is inserted directly, screened by nobody and emailing
+      nobody, in `state` (in review by default) since `entered_review_days_ago`
+      days; `details` may set any other column (source, subdomain, reference, ...),
+      e.g. rows as they were stored before today's checks existed.
+    """
+    if quiet:
+        return _insert_request(session, state or RequestState.IN_REVIEW, name, email, **details)
+    name = name or "Ana Lima"
+    email = email or "ana@myshop.example"
+    if state is None:
+        return submit_request(session, name=name, email=email, **details).request
+    return _request_in_state(session, state, email, name)
+
+
+def _request_in_state(session, state, email, name):
+    if state in ("invited", "expired", "joined", "withdrawn"):
+        account = Account(subdomain=email.split("@")[0] + "shop", name="Shop", status="active")
+        account.users = [AccountUser(email=email, email_normalized=normalize_email(email))]
+        session.add(account)
+        session.flush()
+    request = submit_request(session, name=name, email=email).request
+    if state == "expired":
+        request.invitations[-1].expires_at = utcnow() - timedelta(days=1)
+        expire_invitations(session)
+    elif state == "joined":
+        accept_invitation(session, issue_invitation(session, request))
+    elif state == "withdrawn":
+        request.state = RequestState.WITHDRAWN
+        session.add(InvitationOptOut(email_normalized=normalize_email(email)))
+        record_event(session, request, "withdrawn", "requester")
+    elif state == "overdue":
+        request.due_on = (utcnow() - timedelta(days=5)).date()
+    elif state == "declined":
+        request.state = RequestState.DECLINED
+        request.decided_at = utcnow()
+        request.decided_by = "staff@example-app.com"
+        request.decline_reason = DECLINE_REASON
+        record_event(session, request, "declined", "staff@example-app.com")
+    session.flush()
+    assert request.state == {"overdue": "in_review"}.get(state, state)
+    return request
+
+
+def _insert_request(session, state, name, email, entered_review_days_ago=0, **fields):
+    name = name or "Hana Ito"
+    started = utcnow() - timedelta(days=entered_review_days_ago)
+    email = email or f"{name.split()[0].lower()}@gmail.example"
+    values = {
+        "reference": new_reference(),
+        "name": name,
+        "email": email,
+        "email_normalized": normalize_email(email),
+        "state": state,
+        "created_at": started,
+        "review_started_at": started,
+        "due_on": due_date_for(started),
+    }
+    request = MembershipRequest(**{**values, **fields})
+    session.add(request)
+    session.flush()
+    return request
+
+
+def request_by_email(session, email):
+    return session.scalar(
+        select(MembershipRequest).where(MembershipRequest.email_normalized == normalize_email(email))
+    )
+
+
+def make_overdue(use_session, request_id, days=8):
+    """Move a request's review start N days into the past and recompute its due date."""
+    with use_session() as session:
+        request = session.get(MembershipRequest, request_id)
+        request.review_started_at = utcnow() - timedelta(days=days)
+        request.created_at = request.review_started_at
+        request.due_on = due_date_for(request.review_started_at)
+
+
+def add_decline_reason(use_session, title="No paying account found", body=None, active=True):
+    with use_session() as session:
+        reason = DeclineReason(
+            title=title,
+            body=body or "We couldn't find a paying account that your address belongs to.",
+            active=active,
+        )
+        session.add(reason)
+        session.flush()
+        return reason.id
+
+
+def invitation_token(email):
+    """The invitation token in an invitation (or reminder) email."""
+    return _INVITE_RE.search(email.body_text).group(1)
+
+
+def opt_out_path(email):
+    """The path of the "don't invite me again" link in an invitation email."""
+    return urlsplit(_OPT_OUT_RE.search(email.body_text).group(1)).path
