@@ -48,21 +48,24 @@ def show(token):
 
 @bp.post("/invite/<token>")
 def accept(token):
-    form = AcceptForm()
-    if not form.validate_on_submit():
+    if not AcceptForm().validate_on_submit():
         return show(token)
     joined = accept_and_join(db.get_session(), token)
     if joined.page is None:
         return _explain(joined.lookup)
     if joined.page in (MEMBER, FINISHING):
-        return render_template(
-            "invite/member.html",
-            finishing=joined.page == FINISHING,
-            already_member=joined.already_member,
-            name=joined.lookup.request.name,
-            email=joined.lookup.request.email,
-        )
+        return _member_page(joined)
     return redirect(joined.link, 303)
+
+
+def _member_page(joined):
+    return render_template(
+        "invite/member.html",
+        finishing=joined.page == FINISHING,
+        already_member=joined.already_member,
+        name=joined.lookup.request.name,
+        email=joined.lookup.request.email,
+    )
 
 
 def _explain(lookup):

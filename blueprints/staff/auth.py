@@ -58,18 +58,23 @@ def login():
     if g.staff_user is not None:
         return redirect(next_path or url_for("staff.queue"))
     form = SignInForm()
-    error = None
-    if form.validate_on_submit():
-        result = staff_auth.authenticate(
-            db.get_session(), form.email.data, form.password.data, client=request.remote_addr
-        )
-        if result.ok:
-            staff_auth.start_session(result.user)
-            flash(f"Signed in as {result.user.email}.", "success")
-            return redirect(next_path or url_for("staff.queue"))
-        error = result.error
+    result = _sign_in(form) if form.validate_on_submit() else None
+    if result is not None and result.ok:
+        return redirect(next_path or url_for("staff.queue"))
+    error = result.error if result is not None else None
     status = 400 if request.method == "POST" else 200
     return render_template("staff/login.html", form=form, error=error, next=next_path), status
+
+
+def _sign_in(form):
+    """Check the password; on success the session cookie starts (and says so)."""
+    result = staff_auth.authenticate(
+        db.get_session(), form.email.data, form.password.data, client=request.remote_addr
+    )
+    if result.ok:
+        staff_auth.start_session(result.user)
+        flash(f"Signed in as {result.user.email}.", "success")
+    return result
 
 
 @bp.post("/logout")

@@ -80,24 +80,26 @@ def accounts():
 @bp.post("/accounts/preview")
 def accounts_preview():
     form = AccountsUploadForm()
-    report = text = None
-    if form.validate_on_submit():
-        try:
-            text = form.csv_file.data.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.csv_file.errors.append("The file isn't UTF-8 text; save it as CSV (UTF-8).")
-        else:
-            report = parse_csv(text)
-    if report is None:
+    text = _uploaded_text(form) if form.validate_on_submit() else None
+    if text is None:
         return render_template("staff/accounts.html", term="", found=[], upload_form=form), 400
-    confirm = AccountsConfirmForm(formdata=None, upload=sign_upload(text))
+    report = parse_csv(text)
     return render_template(
         "staff/accounts_preview.html",
         report=report,
         filename=form.csv_file.data.filename,
         accounts=len({row.subdomain for row in report.rows}),
-        confirm_form=confirm,
+        confirm_form=AccountsConfirmForm(formdata=None, upload=sign_upload(text)),
     )
+
+
+def _uploaded_text(form):
+    """The uploaded file as text, or None (with the field's error) when it isn't UTF-8."""
+    try:
+        return form.csv_file.data.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form.csv_file.errors.append("The file isn't UTF-8 text; save it as CSV (UTF-8).")
+        return None
 
 
 @bp.post("/accounts/import")
@@ -111,20 +113,24 @@ def accounts_import():
         flash("That preview is too old or was changed; upload the file again.", "error")
         return redirect(url_for("staff.accounts"))
     report = import_accounts(db.get_session(), text, skip_bad_rows=form.skip_bad_rows.data)
+    _flash_import_report(report)
+    return redirect(url_for("staff.accounts"))
+
+
+def _flash_import_report(report):
     if not report.imported:
         flash(
             f"Nothing imported: the file has {len(report.errors)} bad row(s). Fix them, "
             "or tick “skip the bad ones”.",
             "error",
         )
-        return redirect(url_for("staff.accounts"))
+        return
     skipped = f", {len(report.errors)} bad row(s) skipped" if report.errors else ""
     flash(
         f"Imported: {report.accounts_created} account(s) created, {report.accounts_updated} "
         f"updated, {report.users_added} user(s) added{skipped}.",
         "success",
     )
-    return redirect(url_for("staff.accounts"))
 
 
 # Outbox
