@@ -96,7 +96,7 @@ class ReportStatus(StrEnum):
 
 
 def _open_states_sql():
-    # A purged request no longer holds its address (services.retention).
+    # A purged request no longer holds its address (services.privacy.retention).
     states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
     return text(f"state IN ({states}) AND purged_at IS NULL")
 
@@ -170,7 +170,7 @@ class MembershipRequest(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     decline_note: Mapped[str | None] = mapped_column(Text)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # Bumped by every change of state (services.request_states): a move is made
+    # Bumped by every change of state (services.membership.request_states): a move is made
     # only from the state and version its actor saw.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
@@ -284,7 +284,7 @@ class StaffUser(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Failed sign-ins since the last good one, from any client (for the alert email).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    # Unused since sign-in stopped locking accounts (services.staff_auth); kept so
+    # Unused since sign-in stopped locking accounts (services.staff.sign_in); kept so
     # the code before that change still runs during an upgrade. Drop it later.
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Changes on sign-in and deactivation, so old session cookies stop working.
@@ -322,7 +322,7 @@ class InvitationOptOut(Base):
     """An address that asked not to be invited again (unsolicited invitations only).
 
     The canonical address is kept for the retention period; after it only the
-    keyed hash (services.opt_outs.address_hash) remains, so the opt-out holds.
+    keyed hash (services.privacy.opt_outs.address_hash) remains, so the opt-out holds.
     """
 
     __tablename__ = "invitation_opt_out"

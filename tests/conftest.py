@@ -21,7 +21,7 @@ import db as lobby_db
 from app import create_app
 from extensions import limiter
 from models import Account, AccountUser, Base, OutboxEmail, StaffUser
-from services.accounts import normalize_email
+from services.accounts.records import normalize_email
 
 pytest_plugins = ["tests.support.community_fixtures"]
 
@@ -160,7 +160,7 @@ def make_account(app):
 @pytest.fixture
 def make_request(app):
     """Submit a join request through the real service; returns its id."""
-    from services.screening import submit_request
+    from services.membership.screening import submit_request
 
     def make(name="Ana Lima", email="ana@myshop.example", **kwargs):
         with app_session(app) as session:
@@ -172,7 +172,7 @@ def make_request(app):
 
 @pytest.fixture
 def make_staff(app):
-    from services.staff_users import create_staff_user
+    from services.staff.users import create_staff_user
 
     def make(email="staff@example-app.com", password="correct horse battery", active=True):
         with app_session(app) as session:

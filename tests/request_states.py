@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from clock import utcnow
 from models import Account, AccountUser, InvitationOptOut, MembershipRequest, RequestState
-from services.accounts import normalize_email
-from services.clock import utcnow
-from services.events import record_event
-from services.invitations import accept_invitation, expire_invitations, issue_invitation
-from services.screening import submit_request
+from services.accounts.records import normalize_email
+from services.membership.events import record_event
+from services.membership.invitations import accept_invitation, expire_invitations, issue_invitation
+from services.membership.screening import submit_request
 
 STATES = ["invited", "expired", "in_review", "overdue", "declined", "joined", "withdrawn"]
 DECLINE_REASON = "We couldn't find a paying account that lists this address."

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
+from clock import utcnow
 from models import DeclineReason, MembershipRequest, RequestSource, RequestState
-from services.accounts import normalize_email
-from services.clock import utcnow
+from services.accounts.records import normalize_email
 from services.dates import due_date_for
-from services.references import new_reference
+from services.membership.references import new_reference
 from tests.conftest import csrf_token_from
 
 STAFF_EMAIL = "staff@example-app.com"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from models import MembershipRequest
-from services.invitations import accept_invitation
+from services.membership.invitations import accept_invitation
 from tests.conftest import app_session
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.invitations import find_invitation
-from services.resending import resend_for_address
+from services.membership.invitations import find_invitation
+from services.membership.resending import resend_for_address
 from tests.conftest import app_session, csrf_token_from
 from tests.request_states import STATES, make_request_in_state, request_by_email
 from tests.support.worker import run_worker_pass

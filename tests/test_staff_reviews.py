@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
-from services import reviews
+from services.membership import reviews
 from tests.staff_helpers import STAFF_EMAIL, add_decline_reason, sign_in, staff_post
 
 UNKNOWN = "hana@gmail.example"

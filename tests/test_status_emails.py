@@ -2,7 +2,7 @@
 
 import pytest
 
-from services import emails
+from services.mail import emails
 from tests.request_states import DECLINE_REASON, make_request_in_state
 
 

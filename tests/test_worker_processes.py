@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models import OutboxStatus
-from services import outbox as outbox_service
-from services.clock import utcnow
 from services.jobs.worker import run_pass
+from services.mail import outbox as outbox_service
 from tests.conftest import app_session, free_port
 from tests.request_states import make_request_in_state
 from tests.support.browser_http import Browser, percentile

@@ -3,9 +3,9 @@
 from flask import abort, current_app, jsonify, redirect, request, url_for
 
 from blueprints.api import bp
-from services import faq_pages
-from services.content import get_index
-from services.http_cache import cacheable, etag_for, not_modified
+from services.content import faq_pages
+from services.content.index import get_index
+from web.http_cache import cacheable, etag_for, not_modified
 
 MAX_RESULTS = 20
 

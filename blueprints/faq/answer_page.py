@@ -19,9 +19,9 @@ import time
 from flask import current_app, make_response, render_template, session
 from flask_wtf.csrf import generate_csrf
 
-from services import faq_pages
+from services.content import faq_pages
 from services.dates import local_today
-from services.http_cache import PRIVATE, cacheable, etag_for, not_modified
+from web.http_cache import PRIVATE, cacheable, etag_for, not_modified
 
 FEEDBACK_STATES = ("yes", "no", "already", "commented")
 _CACHE_KEY = "lobby_answer_pages"

@@ -4,24 +4,18 @@ import db
 from blueprints.faq import bp
 from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
 from blueprints.faq.forms import CommentForm, VoteForm
-from blueprints.faq.same_site import same_site_only
 from extensions import csrf
-from services import faq_pages, faq_votes, search
-from services.content import get_index
-from services.http_cache import (
-    cacheable,
-    etag_for,
-    has_flash_waiting,
-    not_modified,
-    shared_page,
-)
-from services.page_cache import page_cache
+from services.content import faq_pages, faq_votes, search
+from services.content.index import get_index
+from web.http_cache import cacheable, etag_for, has_flash_waiting, not_modified, shared_page
+from web.page_cache import page_cache
+from web.same_site import same_site_only
 
 
 @bp.record_once
 def _build_search_index(state):
     # Build the search index at start-up, not on the first search.
-    from services.content import EXTENSION_KEY
+    from services.content.index import EXTENSION_KEY
 
     search.search_index(state.app.extensions[EXTENSION_KEY])
 

@@ -7,8 +7,8 @@ from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
 from services.community.joining import FINISHING, MEMBER, accept_and_join, way_in_for
 from services.dates import long_date
-from services.invitations import find_invitation
-from services.security_headers import csp_allowing_form_target
+from services.membership.invitations import find_invitation
+from web.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
 STATUS = {

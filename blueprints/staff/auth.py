@@ -6,8 +6,9 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, SignInForm
 from extensions import limiter
-from services import staff_auth
-from services.addresses import punycode_of, text_warnings
+from services.privacy.addresses import punycode_of, text_warnings
+from services.staff import sign_in
+from web import staff_session
 
 OPEN_ENDPOINTS = {"staff.login"}
 
@@ -21,7 +22,7 @@ def _wants_html():
 @bp.before_request
 def require_staff_user():
     """Every staff page needs a signed-in, active staff user whose cookie is current."""
-    g.staff_user = staff_auth.current_staff_user(db.get_session())
+    g.staff_user = staff_session.current_staff_user(db.get_session())
     if g.staff_user is not None or request.endpoint in OPEN_ENDPOINTS:
         return None
     if not _wants_html():
@@ -54,17 +55,17 @@ def _login_limit():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
-    next_path = staff_auth.safe_next(request.args.get("next"))
+    next_path = staff_session.safe_next(request.args.get("next"))
     if g.staff_user is not None:
         return redirect(next_path or url_for("staff.queue"))
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        result = staff_auth.authenticate(
+        result = sign_in.authenticate(
             db.get_session(), form.email.data, form.password.data, client=request.remote_addr
         )
         if result.ok:
-            staff_auth.start_session(result.user)
+            staff_session.start_session(result.user)
             flash(f"Signed in as {result.user.email}.", "success")
             return redirect(next_path or url_for("staff.queue"))
         error = result.error
@@ -75,6 +76,6 @@ def login():
 @bp.post("/logout")
 def logout():
     if ButtonForm().validate_on_submit():
-        staff_auth.end_session(g.staff_user)
+        staff_session.end_session(g.staff_user)
         flash("You're signed out.", "success")
     return redirect(url_for("staff.login"))
