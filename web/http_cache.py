@@ -1,4 +1,4 @@
-"""ETags and conditional GETs for pages built from content.
+"""Cache policy of responses: ETags and conditional GETs, and no-store.
 
 The ETag is computed from what the page is made of (the content version and
 whatever else varies the page), before rendering, so a matching
@@ -7,13 +7,14 @@ If-None-Match answers 304 without rendering anything.
 
 import hashlib
 
-from flask import current_app, request, session
+from flask import current_app, make_response, request, session
 from werkzeug.wrappers import Response
 
 from web.page_cache import page_cache
 
 PUBLIC = "public, no-cache"  # anyone may store it, but must ask again each time
 PRIVATE = "private, no-cache"  # personal to this browser (a CSRF token in the page)
+NO_STORE = "no-store"  # personal or secret: kept by no cache at all
 
 
 def etag_for(*parts):
@@ -32,6 +33,23 @@ def cacheable(response, etag, cache_control=PUBLIC):
     """Mark a response with its ETag and cache policy."""
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def conditional(etag, build, cache_control=PUBLIC):
+    """A 304 when the client holds this version; else build()'s body, with its ETag.
+
+    build is called only when needed, so a matching If-None-Match renders nothing.
+    """
+    unchanged = not_modified(etag, cache_control)
+    if unchanged is not None:
+        return unchanged
+    return cacheable(make_response(build()), etag, cache_control)
+
+
+def no_store(response):
+    """Keep a response out of every cache (personal pages, secrets in the URL)."""
+    response.headers["Cache-Control"] = NO_STORE
     return response
 
 

@@ -3,10 +3,14 @@
 Browsers name the site a request comes from in two headers a page cannot forge:
 `Sec-Fetch-Site` (Chrome 76, Firefox 90, Safari 16.4 and later) and `Origin`
 (on every POST since 2020). CSRF protection for forms served from a shared cache,
-where a per-visitor token cannot live, rests on them.
+where a per-visitor token cannot live, rests on them (`same_site_only`, the vote button).
 """
 
+from functools import wraps
 from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError
 
 
 def origin_of(url):
@@ -34,3 +38,28 @@ def comes_from_own_site(headers, own_origins):
     if origin:
         return origin.lower() in own_origins
     return False
+
+
+def same_site_only(view):
+    """Refuse a POST that the browser says came from another site (a 400 CSRF page).
+
+    Why no token: the answer page is the same bytes for every visitor, served from
+    a cache with a shared ETag, and a per-visitor token would cost every first
+    visit a session, a signed cookie and a private copy of the page. A token would
+    also protect little here: anyone may vote without one by fetching the page
+    first, and the voter cookie is SameSite=Lax, so a forged cross-site POST never
+    carries the victim's voter id and cannot use up or change their vote. What the
+    check stops is another site making visitors' browsers vote unseen; browsers
+    name that other site in Sec-Fetch-Site and Origin, which pages cannot set
+    (comes_from_own_site). A POST naming another site, or naming none, gets the
+    same 400 page as a missing token elsewhere.
+    """
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        own = {origin_of(request.host_url), origin_of(current_app.config["SITE_URL"])}
+        if not comes_from_own_site(request.headers, own):
+            raise CSRFError("The vote did not come from this site's page.")
+        return view(*args, **kwargs)
+
+    return checked

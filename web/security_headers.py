@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web.http_cache import no_store
 from web.secret_paths import is_secret_path
 
 CSP = "; ".join(
@@ -100,7 +101,7 @@ def add_security_headers(response):
     if secret:
         headers["Referrer-Policy"] = "no-referrer"
     if secret or path.startswith(PRIVATE_PREFIXES):
-        headers["Cache-Control"] = "no-store"
+        no_store(response)
     if "set-cookie" in present:
         _harden_cookies(response, is_secure or current_app.config["SESSION_COOKIE_SECURE"])
     return response

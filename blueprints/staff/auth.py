@@ -9,6 +9,7 @@ from extensions import limiter
 from services.privacy.addresses import punycode_of, text_warnings
 from services.staff import sign_in
 from web import staff_session
+from web.http_cache import no_store
 
 OPEN_ENDPOINTS = {"staff.login"}
 
@@ -34,8 +35,7 @@ def require_staff_user():
 
 @bp.after_request
 def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @bp.context_processor
