@@ -47,7 +47,7 @@ serve: install
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)
-BENCH_SCRIPTS = $(sort $(filter-out bench/harness.py,$(wildcard bench/*.py)))
+BENCH_SCRIPTS = $(sort $(wildcard bench/*.py))
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \

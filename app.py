@@ -9,8 +9,9 @@ import settings
 from blueprints import register_blueprints
 from commands import register_commands
 from extensions import init_extensions
-from services import content, logging_setup, request_guard, security_headers, static_assets
+from services.content import index as content
 from services.jobs.schedule import check_expressions
+from web import logging_setup, request_guard, security_headers, static_assets
 
 
 class ConfigurationError(RuntimeError):

@@ -32,7 +32,7 @@ def _limit_only_decorated_views(app):
 
     Flask-Limiter runs a before_request hook on every request for default and
     application-wide limits, and an after_request hook for rate-limit headers.
-    Lobby sets neither: its limits are decorators on POST views (services.rate_limits,
+    Lobby sets neither: its limits are decorators on POST views (web.rate_limits,
     report, staff sign-in), and a decorated view checks its own limits when it is
     called. Every GET paid ~60 µs for a look-up that found nothing. Limits on a whole
     blueprint (`limiter.limit(...)(bp)`) are checked only by that hook: set one of

@@ -40,7 +40,7 @@ SEED = """
 from app import create_app
 import db
 from models import Account, AccountUser
-from services.screening import submit_request
+from services.membership.screening import submit_request
 
 app = create_app()
 with app.app_context():

@@ -49,7 +49,7 @@ JOIN_GOAL = 300.0
 
 def content_words():
     """The searchable words of the FAQ, for queries a cache cannot have seen."""
-    from services.content import load_content, substitutions
+    from services.content.index import load_content, substitutions
     from settings import DEFAULTS
 
     index = load_content(os.path.join(ROOT, "content"), substitutions(DEFAULTS))
@@ -108,7 +108,7 @@ def generated_answers(index, count=1000, seed=16):
 
 def search_median_ms(index, words, count=500):
     """Median time of one search (ranking and snippets) over 1,000 generated answers."""
-    from services.search import SearchIndex
+    from services.content.search import SearchIndex
 
     searcher = SearchIndex(generated_answers(index))
     rng = random.Random(61)

@@ -54,8 +54,8 @@ def build_database(env, rows):
     from app import create_app
     from models import Account, AccountUser, MembershipRequest, RequestSource, RequestState
     from services.dates import due_date_for
-    from services.references import ALPHABET, PREFIX
-    from services.staff_users import create_staff_user
+    from services.membership.references import ALPHABET, PREFIX
+    from services.staff.users import create_staff_user
 
     app = create_app()
     random.seed(7)

@@ -1,8 +1,8 @@
-"""Field checks shared by the public forms: addresses and names (rules in services.addresses)."""
+"""Field checks shared by the public forms: addresses and names (rules in services.privacy.addresses)."""
 
 from wtforms.validators import ValidationError
 
-from services.addresses import AddressProblem, name_problem, tidy_address
+from services.privacy.addresses import AddressProblem, name_problem, tidy_address
 
 
 def strip_spaces(value):

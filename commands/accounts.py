@@ -3,8 +3,8 @@ from flask.cli import AppGroup
 
 import db
 from commands.invitations import echo_summary
-from services.accounts_import import import_accounts
-from services.bulk_invitations import send_new
+from services.accounts.importing import import_accounts
+from services.membership.bulk_invitations import send_new
 
 group = AppGroup("accounts", help="Paying-account records.")
 

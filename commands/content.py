@@ -2,8 +2,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from services.content import load_content, substitutions
-from services.content_check import check_content
+from services.content.check import check_content
+from services.content.index import load_content, substitutions
 
 group = AppGroup("content", help="The FAQ, guidelines and login help in content/.")
 

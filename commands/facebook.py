@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 import db
-from services.facebook_invites import BadListError, invite_from_list
+from services.membership.facebook_invites import BadListError, invite_from_list
 
 group = AppGroup("facebook", help="The former Facebook group.")
 

@@ -3,9 +3,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 import db
-from services.bulk_invitations import send_new
 from services.dates import long_date
-from services.invitation_reminders import reminder_days, send_reminders
+from services.membership.bulk_invitations import send_new
+from services.membership.invitation_reminders import reminder_days, send_reminders
 
 group = AppGroup("invitations", help="Invitations nobody asked for: new users and reminders.")
 

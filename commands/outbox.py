@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 import db
-from services import outbox
+from services.mail import outbox
 
 group = AppGroup("outbox", help="Delivering the emails in the outbox.")
 

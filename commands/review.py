@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 import db
-from services.review_queue import send_review_reminder
+from services.membership.review_queue import send_review_reminder
 
 group = AppGroup("review", help="The manual-review queue.")
 

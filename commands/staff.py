@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 import db
-from services.staff_users import StaffUserError, create_staff_user, deactivate_staff_user
+from services.staff.users import StaffUserError, create_staff_user, deactivate_staff_user
 
 group = AppGroup("staff", help="Staff users of the console.")
 

@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the Flask app, the schema from models.py."""
+"""Alembic environment: the URL comes from the Flask app, the schema from the models package."""
 
 from alembic import context
 from sqlalchemy import create_engine, pool

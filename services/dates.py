@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays as holiday_calendars
 from flask import current_app
 
-from services.clock import utcnow
+from clock import utcnow
 from settings import as_list
 
 

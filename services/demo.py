@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from clock import utcnow
 from models import (
     Account,
     AccountUser,
@@ -13,13 +14,12 @@ from models import (
     RequestState,
     StaffUser,
 )
-from services.accounts import normalize_email
-from services.clock import utcnow
+from services.accounts.records import normalize_email
 from services.dates import due_date_for
-from services.events import record_event
-from services.invitations import accept_invitation, issue_invitation
-from services.screening import submit_request
-from services.staff_users import create_staff_user
+from services.membership.events import record_event
+from services.membership.invitations import accept_invitation, issue_invitation
+from services.membership.screening import submit_request
+from services.staff.users import create_staff_user
 
 DEMO_STAFF_EMAIL = "staff@example-app.com"
 DEMO_STAFF_PASSWORD = "demo-staff-password"

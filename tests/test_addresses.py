@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Account, AccountUser, MembershipRequest, RequestState
-from services.accounts import normalize_email
-from services.addresses import (
+from services.accounts.records import normalize_email
+from services.privacy.addresses import (
     LOOK_ALIKE,
     AddressProblem,
     canonical_email,
@@ -133,7 +133,7 @@ def test_the_join_form_refuses_look_alikes_and_writes_nothing(app, client, outbo
 def _invited_a_while_ago(app):
     _paying_ben(app)
     with app_session(app) as session:
-        from services.screening import submit_request
+        from services.membership.screening import submit_request
 
         request = submit_request(session, name="Ben Ode", email=BEN).request
         request.invitations[0].created_at -= timedelta(minutes=5)
@@ -165,7 +165,7 @@ def test_the_per_address_limit_counts_every_spelling_as_one_address(
     app, client, outbox, run_worker
 ):
     with app_session(app) as session:
-        from services.screening import submit_request
+        from services.membership.screening import submit_request
 
         submit_request(session, name="Ben Ode", email=BEN)  # in review: no paying account
     before = len(outbox(kind="review_status"))
@@ -236,7 +236,7 @@ def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
 
 def test_emails_escape_the_name_they_show(app, outbox):
     with app_session(app) as session:
-        from services.screening import submit_request
+        from services.membership.screening import submit_request
 
         submit_request(session, name="Ana <b>Lima</b> & co", email="ana@elsewhere.example")
     [email] = outbox(kind="in_review")

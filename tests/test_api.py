@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.content import get_index
+from services.content.index import get_index
 
 FULL_FIELDS = {"slug", "title", "url", "api_url", "summary", "category", "updated", "aliases",
                "related", "html", "text"}

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, update
 
+from clock import utcnow
 from models import (
     Account,
     AccountUser,
@@ -17,9 +18,8 @@ from models import (
     RequestSource,
     RequestState,
 )
-from services import bulk_invitations
-from services.bulk_invitations import Candidate, count_waiting, invite_address, send_new
-from services.clock import utcnow
+from services.membership import bulk_invitations
+from services.membership.bulk_invitations import Candidate, count_waiting, invite_address, send_new
 
 PAYING = {"ana@myshop.example", "ben@myshop.example", "carla@northwind.example"}
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
-from services.clock import utcnow
 from services.community.provisioning import start_provisioning
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config

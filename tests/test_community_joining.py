@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
-from services.clock import utcnow
 from services.community.provisioning import provision_due, retry_delay
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config

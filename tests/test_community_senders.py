@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus, RequestState
-from services.clock import utcnow
 from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning
 from tests.support.builders import build_request

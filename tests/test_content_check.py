@@ -3,7 +3,7 @@
 
 import pytest
 
-from services.content import substitutions
+from services.content.index import substitutions
 
 ANSWER = """\
 ---
@@ -207,7 +207,7 @@ def test_the_shipped_content_is_clean(runner):
 
 
 def test_an_unchanged_content_folder_is_loaded_once_and_shared(app):
-    from services.content import _shared_index
+    from services.content.index import _shared_index
 
     with app.app_context():
         directory, subs = app.config["CONTENT_DIR"], substitutions(app.config)

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from models import MembershipRequest
-from services.invitations import accept_invitation
+from services.membership.invitations import accept_invitation
 from tests.support.database import app_session
 from tests.support.snapshots import assert_snapshot, masked
 

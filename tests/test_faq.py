@@ -10,9 +10,9 @@ from sqlalchemy import event, func, select
 
 import db as lobby_db
 from models import FaqVote
-from services import faq_votes
-from services.content import get_index
-from services.faq_pages import time_ago
+from services.content import faq_votes
+from services.content.faq_pages import time_ago
+from services.content.index import get_index
 from tests.support.database import app_session
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import event
 
 import db as lobby_db
 from models import FaqVote
-from services.content import get_index
-from services.home import CURATED, TILES, top_answers, voted_slugs
+from services.content.home import CURATED, TILES, top_answers, voted_slugs
+from services.content.index import get_index
 
 TASK_URLS = [
     "/join", "/status", "/resend", "/help/login", "/subdomain", "/facebook", "/report", "/contact",

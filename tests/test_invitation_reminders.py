@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from clock import utcnow
 from models import Invitation, InvitationOptOut, MembershipRequest, RequestState
-from services.bulk_invitations import send_new
-from services.clock import utcnow
-from services.invitations import accept_invitation, find_invitation, revoke_invitation
-from services.opt_outs import opt_out
-from services.screening import submit_request
+from services.membership.bulk_invitations import send_new
+from services.membership.invitations import accept_invitation, find_invitation, revoke_invitation
+from services.membership.screening import submit_request
+from services.privacy.opt_outs import opt_out
 from tests.support.builders import invitation_token
 
 
@@ -122,7 +122,7 @@ def test_who_opted_out_and_then_asked_to_join_is_invited_but_not_reminded(
 
 
 def test_two_overlapping_runs_cannot_both_remind_one_invitation(invited, use_session, outbox):
-    from services.invitation_reminders import _remind, due_reminder_ids
+    from services.membership.invitation_reminders import _remind, due_reminder_ids
 
     with use_session() as session:
         ids = due_reminder_ids(session)  # both runs saw the same list

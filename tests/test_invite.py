@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from clock import utcnow
 from models import Event, Invitation, MembershipRequest, RequestState
-from services import invitations
-from services.clock import utcnow
-from services.invitations import accept_invitation, issue_invitation
+from services.membership import invitations
+from services.membership.invitations import accept_invitation, issue_invitation
 from services.tokens import hash_secret
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
@@ -178,7 +178,7 @@ def test_a_resent_link_leaves_the_old_one_working_until_one_is_used(
 
 
 def test_staff_revoke_stops_every_link_at_once(app, client, invited):
-    from services import reviews
+    from services.membership import reviews
 
     request_id, old_token = invited
     with app_session(app) as session:

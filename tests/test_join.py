@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, RequestState
-from services import screening
 from services.dates import long_date
-from services.screening import submit_request
+from services.membership import screening
+from services.membership.screening import submit_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 from tests.support.servers import free_port
@@ -353,7 +353,7 @@ def test_a_failed_screening_queues_no_email_and_is_retried(app, join, monkeypatc
     monkeypatch.undo()
     from datetime import timedelta
 
-    from services.clock import utcnow
+    from clock import utcnow
 
     run_pass(app, schedules=False, now=utcnow() + timedelta(hours=1))  # retried later
     assert only_request(app).state == RequestState.IN_REVIEW
@@ -409,8 +409,8 @@ def test_a_member_who_asks_again_is_told_to_log_in_not_invited_again(
     make_account, make_request, use_session, outbox
 ):
     from models import MembershipRequest, RequestState
-    from services.invitations import accept_invitation, issue_invitation
-    from services.screening import submit_request
+    from services.membership.invitations import accept_invitation, issue_invitation
+    from services.membership.screening import submit_request
 
     make_account("myshop", "active", ["ana@myshop.example"])
     request_id = make_request(name="Ana Lima", email="ana@myshop.example")

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from services.logging_setup import mask_emails
-from services.secret_paths import mask_path
+from services.privacy.masking import mask_emails
+from web.secret_paths import mask_path
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_every_logger_of_ours_masks_emails_even_in_tracebacks(app, log_output):
     try:
         raise ValueError("no account for ben.stone@acme.example")
     except ValueError:
-        logging.getLogger("services.screening").exception("screening %s", "ana@shop.example")
+        logging.getLogger("services.membership.screening").exception("screening %s", "ana@shop.example")
     text = "\n".join(log_output())
     assert "ana@" not in text and "ben.stone@" not in text
     assert "a***@shop.example" in text and "b***@acme.example" in text
@@ -125,7 +125,7 @@ def test_json_format_is_one_valid_object_per_line(client, log_output):
 def test_the_development_servers_own_request_lines_are_masked(app):
     import logging
 
-    from services.logging_setup import DevServerLogFilter
+    from web.logging_setup import DevServerLogFilter
 
     record = logging.LogRecord(
         "werkzeug", logging.INFO, __file__, 1,
@@ -143,7 +143,7 @@ def test_the_development_servers_own_request_lines_are_masked(app):
 def test_flasks_own_error_log_masks_the_token_in_the_path_and_emails(
     app, client, log_output, monkeypatch
 ):
-    from services import status_checks
+    from services.membership import status_checks
 
     def broken(_session, _token):
         raise RuntimeError("no request for ana.lima@myshop.example")
@@ -156,7 +156,7 @@ def test_flasks_own_error_log_masks_the_token_in_the_path_and_emails(
 
 
 def test_secret_paths_are_masked_anywhere_in_a_line():
-    from services.secret_paths import mask_secret_paths_in
+    from web.secret_paths import mask_secret_paths_in
 
     text = 'GET http://site/invite/opt-out/AbC-1.x_2?e=1 and "/report/CODE" /status/[secret]'
     assert mask_secret_paths_in(text) == (

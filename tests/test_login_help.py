@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from services.content import load_content, substitutions
-from services.login_help import parse_trail
+from services.content.index import load_content, substitutions
+from services.content.login_help import parse_trail
 
 CHOICE_RE = re.compile(r'<a class="choice" href="([^"]+)">')
 BACK_RE = re.compile(r'<a href="([^"]+)">Back</a>')

@@ -5,9 +5,9 @@ from sqlalchemy import delete, func, select
 
 from models import Event, InvitationOptOut, MembershipRequest, RequestState
 from services import tokens
-from services.bulk_invitations import send_new
-from services.invitations import find_invitation
-from services.screening import submit_request
+from services.membership.bulk_invitations import send_new
+from services.membership.invitations import find_invitation
+from services.membership.screening import submit_request
 from tests.support.builders import invitation_token, opt_out_path
 from tests.support.forms import csrf_token_from
 

@@ -1,7 +1,7 @@
 """The outbox: recorded in the transaction, delivered after it, retried when the server is down."""
 
 from models import OutboxStatus
-from services import outbox
+from services.mail import outbox
 from tests.support.servers import free_port
 
 
@@ -27,7 +27,7 @@ def test_nothing_is_recorded_when_the_transaction_rolls_back(app, outbox):
         import db
 
         session = db.new_session(app)
-        from services import outbox as outbox_service
+        from services.mail import outbox as outbox_service
 
         outbox_service.record_email(
             session, kind="test", to="a@b.example", subject="s", body_text="t", body_html="h"
@@ -83,8 +83,8 @@ def test_mail_server_down_keeps_the_email_and_the_command_delivers_it_later(
     # The server is back; the retry is due once its backoff has passed.
     app.config.update(MAIL_PORT=smtp_server.port)
     with use_session() as session:
+        from clock import utcnow
         from models import OutboxEmail
-        from services.clock import utcnow
 
         session.get(OutboxEmail, email_id).next_attempt_at = utcnow()
     result = runner.invoke(args=["outbox", "send"])

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
-from services import invitations, resending, reviews
-from services.screening import submit_request
+from services.membership import invitations, resending, reviews
+from services.membership.screening import submit_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 

@@ -1,6 +1,6 @@
 import pytest
 
-from services.rate_limits import allow_email_to
+from services.mail.address_limits import allow_email_to
 
 
 @pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_PER_ADDRESS="3 per hour;5 per day")

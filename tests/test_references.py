@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from services.references import ALPHABET, new_reference, normalize_reference
+from services.membership.references import ALPHABET, new_reference, normalize_reference
 
 
 def test_new_references_are_short_and_unambiguous():

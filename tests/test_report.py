@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from models import Report
-from services.reports import close_report, find_report
+from services.reports.intake import close_report, find_report
 from services.tokens import hash_secret
 
 POST = "https://community.example-app.com/c/general/posts/42"

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, MembershipRequest, RequestState
-from services.events import REQUESTER, SYSTEM
-from services.request_states import (
+from services.membership.events import REQUESTER, SYSTEM
+from services.membership.request_states import (
     DECLINABLE,
     ENDED,
     EXPIRABLE,

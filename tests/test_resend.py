@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.invitations import find_invitation
-from services.resending import resend_for_address
+from services.membership.invitations import find_invitation
+from services.membership.resending import resend_for_address
 from tests.support.builders import STATES, UNKNOWN, build_request, request_by_email
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from, normalized, post_and_finish

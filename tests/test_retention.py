@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from clock import utcnow
 from models import (
     Event,
     MembershipRequest,
@@ -13,9 +14,8 @@ from models import (
     ReportStatus,
     RequestState,
 )
-from services.clock import utcnow
-from services.events import record_event
-from services.retention import REMOVED
+from services.membership.events import record_event
+from services.privacy.retention import REMOVED
 
 
 def _age(use_session, request_id, state, days, **values):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from clock import utcnow
 from models import (
     Base,
     DeclineReason,
@@ -15,10 +16,11 @@ from models import (
     OutboxStatus,
     RequestState,
 )
-from services import faq_votes, reports, reviews
-from services.clock import utcnow
-from services.opt_outs import opt_out, opted_out_among
-from services.staff_auth import authenticate
+from services.content import faq_votes
+from services.membership import reviews
+from services.privacy.opt_outs import opt_out, opted_out_among
+from services.reports import intake as reports
+from services.staff.sign_in import authenticate
 from tests.support.builders import add_decline_reason, build_request
 from tests.support.database import app_session
 

@@ -10,9 +10,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from clock import utcnow
 from commands.database import alembic_config
 from models import Account, Base, Invitation, MembershipRequest
-from services.clock import utcnow
 from tests.support.database import ON_POSTGRES, TEST_DATABASE_URL
 
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from services import search
-from services.content import get_index, load_content
+from services.content import search
+from services.content.index import get_index, load_content
 
 
 @pytest.fixture

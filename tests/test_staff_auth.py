@@ -8,9 +8,9 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from clock import utcnow
 from models import SignInThrottle, StaffUser
-from services.clock import utcnow
-from services.staff_auth import SIGN_IN_FAILED as _SIGN_IN_FAILED
+from services.staff.sign_in import SIGN_IN_FAILED as _SIGN_IN_FAILED
 from tests.support.forms import csrf_token_from
 from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD, csrf, log_in, sign_in
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from clock import utcnow
 from models import Account, FaqVote, OutboxEmail, OutboxStatus, Report, ReportStatus
-from services.clock import utcnow
 from tests.support.forms import csrf_token_from
 from tests.support.staff import csrf, sign_in, staff_post
 from tests.support.worker import run_worker_pass

@@ -5,9 +5,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from clock import utcnow
 from models import MembershipRequest, RequestSource, RequestState
-from services.clock import utcnow
-from services.review_queue import PAGE_SIZE, QueueFilters, due_in_words, queue_counts, queue_page
+from services.membership.review_queue import (
+    PAGE_SIZE,
+    QueueFilters,
+    due_in_words,
+    queue_counts,
+    queue_page,
+)
 from tests.support.builders import build_request
 from tests.support.staff import sign_in
 
@@ -147,7 +153,7 @@ def test_overdue_is_computed_from_due_on(app, use_session):
 
 
 def test_hints_for_a_page_match_hints_one_by_one(app, make_account, use_session):
-    from services.accounts import review_hints, review_hints_for
+    from services.accounts.records import review_hints, review_hints_for
 
     make_account("bluebird", emails=["dev@bluebird.example", "ops@bluebird.example"])
     make_account("bluebird-eu", emails=["eu@bluebird.example"])

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
-from services import reviews
+from services.membership import reviews
 from tests.support.builders import add_decline_reason
 from tests.support.staff import STAFF_EMAIL, sign_in, staff_post
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services import emails
+from services.mail import emails
 from tests.support.builders import DECLINE_REASON, build_request
 
 

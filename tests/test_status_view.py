@@ -1,8 +1,8 @@
-"""services.status_view: the status page as plain data, without HTTP."""
+"""services.membership.status_view: the status page as plain data, without HTTP."""
 
 from datetime import timedelta
 
-from services.status_view import CURRENT, DONE, UPCOMING, build_status_view
+from services.membership.status_view import CURRENT, DONE, UPCOMING, build_status_view
 from tests.support.builders import build_request
 
 
@@ -18,7 +18,7 @@ def test_in_review_is_due_and_becomes_overdue_the_day_after(use_session):
 
 
 def test_a_request_still_being_checked(use_session):
-    from services.events import record_event
+    from services.membership.events import record_event
 
     with use_session() as session:
         request = build_request(
@@ -33,7 +33,7 @@ def test_a_request_still_being_checked(use_session):
 
 
 def test_the_invited_step_carries_the_date_of_the_latest_invitation(use_session):
-    from services.invitations import issue_invitation
+    from services.membership.invitations import issue_invitation
 
     with use_session() as session:
         request = build_request(session, "invited", email="ana@shop.example")

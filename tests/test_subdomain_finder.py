@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.subdomain_finder import MESSAGES, OUTCOMES, find_subdomain, host_of
+from services.accounts.subdomain_finder import MESSAGES, OUTCOMES, find_subdomain, host_of
 from tests.support.subdomain_cases import CASES, COMMUNITY, DOMAIN
 
 
@@ -66,7 +66,7 @@ def test_host_of(url, host):
     ],
 )
 def test_typed_subdomain_takes_a_bare_word_or_a_pasted_address(typed, subdomain, problem):
-    from services.subdomain_finder import typed_subdomain
+    from services.accounts.subdomain_finder import typed_subdomain
 
     found, message = typed_subdomain(typed, "example-app.com", "community.example-app.com")
     assert found == subdomain

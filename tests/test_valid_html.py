@@ -20,13 +20,13 @@ from werkzeug.exceptions import NotFound
 
 from blueprints.faq.answer_page import FEEDBACK_STATES
 from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
-from services.content import get_index
+from services.content.index import get_index
 from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
-from services.invitations import issue_invitation
 from services.links import opt_out_token, status_token
-from services.opt_outs import opt_out
-from services.reports import close_report, find_report, submit_report
-from services.screening import submit_request
+from services.membership.invitations import issue_invitation
+from services.membership.screening import submit_request
+from services.privacy.opt_outs import opt_out
+from services.reports.intake import close_report, find_report, submit_report
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 

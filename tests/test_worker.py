@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from clock import utcnow
 from models import (
     JobStatus,
     MembershipRequest,
@@ -14,11 +15,10 @@ from models import (
     RequestState,
     ScheduledRun,
 )
-from services import outbox as outbox_service
-from services.clock import utcnow
 from services.jobs import lookups, schedule
 from services.jobs.registry import SCHEDULED_JOBS, ScheduledJob
 from services.jobs.worker import run_pass
+from services.mail import outbox as outbox_service
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
@@ -213,7 +213,7 @@ def test_a_slow_worker_whose_claim_was_taken_over_does_not_do_the_work_twice(
 def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(
     app, monkeypatch, client, make_staff
 ):
-    from services import status_checks
+    from services.membership import status_checks
     from tests.support.staff import sign_in
 
     def broken(session, email):

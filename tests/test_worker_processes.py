@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from clock import utcnow
 from models import OutboxStatus
-from services import outbox as outbox_service
-from services.clock import utcnow
 from services.jobs.worker import run_pass
+from services.mail import outbox as outbox_service
 from tests.support.browser_http import Browser, percentile
 from tests.support.builders import build_request
 from tests.support.database import app_session

@@ -3,9 +3,9 @@
 from flask import abort, current_app, jsonify, redirect, request, url_for
 
 from blueprints.api import bp
-from services import faq_pages
-from services.content import get_index
-from services.http_cache import cacheable, etag_for, not_modified
+from services.content import faq_pages
+from services.content.index import get_index
+from web.http_cache import conditional, etag_for
 
 MAX_RESULTS = 20
 
@@ -17,10 +17,7 @@ def faq_list():
     query = request.args.get("q")
     limit = max(1, min(request.args.get("limit", 10, type=int), MAX_RESULTS))
     etag = etag_for("api-faq", content.version, current_app.config["SITE_URL"], query, limit)
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
-    return cacheable(jsonify(faq_pages.api_listing(content, query, limit)), etag)
+    return conditional(etag, lambda: jsonify(faq_pages.api_listing(content, query, limit)))
 
 
 @bp.get("/faq/<slug>")
@@ -33,7 +30,4 @@ def faq_answer(slug):
     if was_alias:
         return redirect(url_for("api.faq_answer", slug=page.slug), 301)
     etag = etag_for("api-answer", page.etag, current_app.config["SITE_URL"])
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
-    return cacheable(jsonify(faq_pages.api_record(page)), etag)
+    return conditional(etag, lambda: jsonify(faq_pages.api_record(page)))

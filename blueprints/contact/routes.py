@@ -2,8 +2,8 @@ from flask import current_app, render_template, request
 
 from blueprints.contact import bp
 from blueprints.contact.forms import QuestionForm
-from services import search
-from services.content import get_index
+from services.content import search
+from services.content.index import get_index
 
 SUGGESTIONS = 5
 

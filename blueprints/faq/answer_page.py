@@ -19,9 +19,9 @@ import time
 from flask import current_app, make_response, render_template, session
 from flask_wtf.csrf import generate_csrf
 
-from services import faq_pages
+from services.content import faq_pages
 from services.dates import local_today
-from services.http_cache import PRIVATE, cacheable, etag_for, not_modified
+from web.http_cache import PRIVATE, conditional, etag_for, no_store
 
 FEEDBACK_STATES = ("yes", "no", "already", "commented")
 _CACHE_KEY = "lobby_answer_pages"
@@ -32,23 +32,17 @@ def answer_response(index, page, feedback=None, comment_form=None, status=200):
     personal = "_flashes" in session or comment_form is not None or status != 200
     if personal:
         html = _render(index, page, today, generate_csrf(), feedback, comment_form)
-        response = make_response(html, status)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return no_store(make_response(html, status))
     if feedback == "no":  # the comment form: a per-visitor token
         etag = etag_for(index.version, page.slug, feedback, today, _site_url(), _csrf_secret(),
                         int(time.time() // 3600))
-        unchanged = not_modified(etag, PRIVATE)
-        if unchanged is not None:
-            return unchanged
-        html = _render(index, page, today, generate_csrf(), feedback, None)
-        return cacheable(make_response(html), etag, PRIVATE)
+        return conditional(
+            etag, lambda: _render(index, page, today, generate_csrf(), feedback, None), PRIVATE
+        )
     html, etag = _cached_page(index, page, feedback, today)
-    response = not_modified(etag)
-    if response is None:
-        response = make_response(html)
+    response = conditional(etag, lambda: html)
     response.headers["Vary"] = "Cookie"  # a pending flash message makes the page personal
-    return cacheable(response, etag)
+    return response
 
 
 def _site_url():

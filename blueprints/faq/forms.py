@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from services.faq_votes import MAX_COMMENT
+from services.content.faq_votes import MAX_COMMENT
 
 
 class VoteForm(FlaskForm):

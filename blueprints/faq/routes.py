@@ -1,27 +1,21 @@
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 
 import db
 from blueprints.faq import bp
 from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
 from blueprints.faq.forms import CommentForm, VoteForm
-from blueprints.faq.same_site import same_site_only
 from extensions import csrf
-from services import faq_pages, faq_votes, search
-from services.content import get_index
-from services.http_cache import (
-    cacheable,
-    etag_for,
-    has_flash_waiting,
-    not_modified,
-    shared_page,
-)
-from services.page_cache import page_cache
+from services.content import faq_pages, faq_votes, search
+from services.content.index import get_index
+from web.http_cache import conditional, etag_for, has_flash_waiting, shared_page
+from web.page_cache import page_cache
+from web.same_origin import same_site_only
 
 
 @bp.record_once
 def _build_search_index(state):
     # Build the search index at start-up, not on the first search.
-    from services.content import EXTENSION_KEY
+    from services.content.index import EXTENSION_KEY
 
     search.search_index(state.app.extensions[EXTENSION_KEY])
 
@@ -29,13 +23,9 @@ def _build_search_index(state):
 @bp.get("/faq")
 def index():
     content = get_index()
-    etag = etag_for("faq", content.version)
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
-    html = shared_page("faq", content.version, "index",
-                       lambda: render_template("faq/index.html", categories=content.categories()))
-    return cacheable(make_response(html), etag)
+    return conditional(etag_for("faq", content.version), lambda: shared_page(
+        "faq", content.version, "index",
+        lambda: render_template("faq/index.html", categories=content.categories())))
 
 
 @bp.get("/faq/<slug>")
@@ -105,12 +95,8 @@ def guidelines():
     content = get_index()
     if content.guidelines is None:
         return render_template("errors/error.html", status=404, title="No guidelines yet"), 404
-    etag = etag_for("guidelines", content.version)
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
-    html = render_template("faq/guidelines.html", guidelines=content.guidelines)
-    return cacheable(make_response(html), etag)
+    return conditional(etag_for("guidelines", content.version),
+                       lambda: render_template("faq/guidelines.html", guidelines=content.guidelines))
 
 
 @bp.get("/search")

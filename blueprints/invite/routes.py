@@ -7,8 +7,9 @@ from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
 from services.community.joining import FINISHING, MEMBER, accept_and_join, way_in_for
 from services.dates import long_date
-from services.invitations import find_invitation
-from services.security_headers import csp_allowing_form_target
+from services.membership.invitations import find_invitation
+from web.http_cache import no_store
+from web.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
 STATUS = {
@@ -20,7 +21,7 @@ STATUS = {
 def keep_the_token_private(response):
     # The token is in the URL: keep it out of caches, search engines and the
     # Referer header sent to the community.
-    response.headers["Cache-Control"] = "no-store"
+    no_store(response)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     # The button's POST is answered with a redirect to the community (or, with

@@ -4,7 +4,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from blueprints.form_checks import ValidAddress, ValidName, strip_ends, strip_spaces
-from services.subdomain_finder import host_of, typed_subdomain
+from services.accounts.subdomain_finder import host_of, typed_subdomain
 
 
 def _name_field():

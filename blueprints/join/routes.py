@@ -10,17 +10,18 @@ import hashlib
 import time
 from datetime import date
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, make_response, redirect, render_template, session, url_for
 
 import db
 from blueprints.join import bp
 from blueprints.join.forms import FacebookForm, JoinForm
+from clock import utcnow
 from models import RequestSource
-from services.accounts import masked_address, normalize_email
-from services.clock import utcnow
+from services.accounts.records import masked_address, normalize_email
 from services.dates import due_date_for, long_date
-from services.rate_limits import limit_email_form
-from services.screening import receive_request
+from services.membership.screening import receive_request
+from web.http_cache import no_store
+from web.rate_limits import limit_email_form
 
 # What the confirmation page shows (masked address, review date), and the
 # addresses this browser asked for lately (hashed, with the time).
@@ -84,4 +85,4 @@ def sent():
         return redirect(url_for("join.ask"))
     due_on = long_date(date.fromisoformat(shown["due"]))
     page = render_template("join/sent.html", to=shown["to"], due_on=due_on)
-    return page, 200, {"Cache-Control": "no-store"}
+    return no_store(make_response(page))

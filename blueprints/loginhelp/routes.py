@@ -1,8 +1,8 @@
 from flask import render_template, request
 
 from blueprints.loginhelp import bp
-from services.content import get_index
-from services.login_help import step_view
+from services.content.index import get_index
+from services.content.login_help import step_view
 
 
 @bp.get("/help/login", defaults={"step_id": None})

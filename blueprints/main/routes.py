@@ -4,9 +4,9 @@ import db
 from blueprints.main import bp
 from services import health
 from services.community.provisioning import connector_health
-from services.content import get_index
-from services.home import TILES, top_answers
-from services.http_cache import shared_page
+from services.content.home import TILES, top_answers
+from services.content.index import get_index
+from web.http_cache import shared_page
 
 
 @bp.get("/")

@@ -4,11 +4,11 @@ import db
 from blueprints.report import bp
 from blueprints.report.forms import ReportCodeForm, ReportForm
 from extensions import limiter
-from services import reports
-from services.content import get_index
+from services.accounts.subdomain_finder import host_of
+from services.content.guides import REPORT_ANSWERS, answer_links
+from services.content.index import get_index
 from services.dates import long_date
-from services.guides import REPORT_ANSWERS, answer_links
-from services.subdomain_finder import host_of
+from services.reports import intake as reports
 
 # The code waits here between the POST and the confirmation page, then is gone.
 _CODE_KEY = "report_code_once"

@@ -6,8 +6,10 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, SignInForm
 from extensions import limiter
-from services import staff_auth
-from services.addresses import punycode_of, text_warnings
+from services.privacy.addresses import punycode_of, text_warnings
+from services.staff import sign_in
+from web import staff_session
+from web.http_cache import no_store
 
 OPEN_ENDPOINTS = {"staff.login"}
 
@@ -21,7 +23,7 @@ def _wants_html():
 @bp.before_request
 def require_staff_user():
     """Every staff page needs a signed-in, active staff user whose cookie is current."""
-    g.staff_user = staff_auth.current_staff_user(db.get_session())
+    g.staff_user = staff_session.current_staff_user(db.get_session())
     if g.staff_user is not None or request.endpoint in OPEN_ENDPOINTS:
         return None
     if not _wants_html():
@@ -33,8 +35,7 @@ def require_staff_user():
 
 @bp.after_request
 def never_cache(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @bp.context_processor
@@ -54,7 +55,7 @@ def _login_limit():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
-    next_path = staff_auth.safe_next(request.args.get("next"))
+    next_path = staff_session.safe_next(request.args.get("next"))
     if g.staff_user is not None:
         return redirect(next_path or url_for("staff.queue"))
     form = SignInForm()
@@ -68,11 +69,11 @@ def login():
 
 def _sign_in(form):
     """Check the password; on success the session cookie starts (and says so)."""
-    result = staff_auth.authenticate(
+    result = sign_in.authenticate(
         db.get_session(), form.email.data, form.password.data, client=request.remote_addr
     )
     if result.ok:
-        staff_auth.start_session(result.user)
+        staff_session.start_session(result.user)
         flash(f"Signed in as {result.user.email}.", "success")
     return result
 
@@ -80,6 +81,6 @@ def _sign_in(form):
 @bp.post("/logout")
 def logout():
     if ButtonForm().validate_on_submit():
-        staff_auth.end_session(g.staff_user)
+        staff_session.end_session(g.staff_user)
         flash("You're signed out.", "success")
     return redirect(url_for("staff.login"))

@@ -12,12 +12,13 @@ from blueprints.staff.forms import (
     DeclineReasonForm,
 )
 from models import DeclineReason, Report, ReportStatus
-from services import outbox, reviews
-from services.accounts import search_accounts
-from services.accounts_import import import_accounts, parse_csv, read_upload, sign_upload
-from services.answer_feedback import answer_feedback
+from services.accounts.importing import import_accounts, parse_csv, read_upload, sign_upload
+from services.accounts.records import search_accounts
+from services.content.answer_feedback import answer_feedback
 from services.jobs import lookups
-from services.report_inbox import close_report, guideline_title, report_counts, reports_with_status
+from services.mail import outbox
+from services.membership import reviews
+from services.reports.inbox import close_report, guideline_title, report_counts, reports_with_status
 from services.tokens import ExpiredLink, InvalidLink
 
 # Decline reasons

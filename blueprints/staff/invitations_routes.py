@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm
-from services import bulk_invitations
+from services.membership import bulk_invitations
 
 PREVIEW_SIZE = 50
 

@@ -6,14 +6,20 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import DecisionForm, DeclineForm
 from models import DeclineReason, MembershipRequest, RequestSource
-from services import reviews
-from services.accounts import accounts_for_email, review_hints
+from services.accounts.records import accounts_for_email, review_hints
 from services.community.provisioning import task_for
-from services.events import detail_of
-from services.invitations import current_invitation, effective_state
 from services.jobs.worker import worker_health
-from services.request_states import staff_actions
-from services.review_queue import QueueFilters, due_in_words, is_overdue, queue_counts, queue_page
+from services.membership import reviews
+from services.membership.events import detail_of
+from services.membership.invitations import current_invitation, effective_state
+from services.membership.request_states import staff_actions
+from services.membership.review_queue import (
+    QueueFilters,
+    due_in_words,
+    is_overdue,
+    queue_counts,
+    queue_page,
+)
 
 
 def _filters_from_args():

@@ -12,11 +12,11 @@ from flask import current_app, redirect, render_template, url_for
 import db
 from blueprints.status import bp
 from blueprints.status.forms import ResendForm, ResendFromStatusForm, StatusForm
-from services import resending, status_checks
 from services.jobs.lookups import enqueue
-from services.rate_limits import limit_email_form
-from services.status_view import build_status_view
+from services.membership import resending, status_checks
+from services.membership.status_view import build_status_view
 from services.tokens import ExpiredLink, InvalidLink
+from web.rate_limits import limit_email_form
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -3,11 +3,11 @@ from flask import current_app, render_template, request
 import db
 from blueprints.subdomain import bp
 from blueprints.subdomain.forms import EmailSubdomainsForm
-from services.content import get_index
-from services.guides import SUBDOMAIN_ANSWERS, answer_links
+from services.accounts.subdomain_finder import MESSAGES, find_subdomain, host_of
+from services.content.guides import SUBDOMAIN_ANSWERS, answer_links
+from services.content.index import get_index
 from services.jobs.lookups import enqueue
-from services.rate_limits import limit_email_form
-from services.subdomain_finder import MESSAGES, find_subdomain, host_of
+from web.rate_limits import limit_email_form
 
 
 def _finder_context(address):

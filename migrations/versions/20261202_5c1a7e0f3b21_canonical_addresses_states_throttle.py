@@ -5,7 +5,7 @@ Revises: 7c1f0b2e9a41
 Create Date: 2026-12-02 14:30:00
 
 - every `email_normalized` column (and staff_user.email) is recomputed in the one
-  canonical form of services.addresses (IDNA domain, NFC, case-folded), so
+  canonical form of services.privacy.addresses (IDNA domain, NFC, case-folded), so
   full-width and ideographic dots and letters match the real address;
 - membership_request.version: the state machine's conditional updates;
 - the one-open-request index ignores purged requests;
@@ -15,7 +15,7 @@ Create Date: 2026-12-02 14:30:00
 from alembic import op
 import sqlalchemy as sa
 
-from services.addresses import canonical_email
+from services.privacy.addresses import canonical_email
 
 revision = '5c1a7e0f3b21'
 down_revision = '7c1f0b2e9a41'

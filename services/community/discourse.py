@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from services.clock import utcnow
+from clock import utcnow
 from services.community.base import CheckReport, HttpConnector, Member, Provisioned, says_exists
 
 

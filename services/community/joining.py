@@ -7,7 +7,7 @@ from flask import current_app
 from models import ProvisioningStatus
 from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning, task_for
-from services.invitations import InvitationLookup, accept_invitation
+from services.membership.invitations import InvitationLookup, accept_invitation
 
 # What the person sees: sent on to a link, our "you're in" page, or "we're finishing".
 REDIRECT, MEMBER, FINISHING = "redirect", "member", "finishing"

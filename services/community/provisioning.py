@@ -17,11 +17,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus
-from services import emails
-from services.clock import utcnow
 from services.community import Refused, Retryable, connector_for
-from services.events import SYSTEM, record_event
+from services.mail import emails
+from services.membership.events import SYSTEM, record_event
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
+from clock import utcnow
 from models import JobStatus, PendingJob
-from services.clock import utcnow
 from services.jobs.registry import LOOKUPS, resolve
-from services.logging_setup import mask_emails
+from services.privacy.masking import mask_emails
 
 log = logging.getLogger(__name__)
 

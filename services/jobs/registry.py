@@ -33,15 +33,15 @@ class ScheduledJob:
 QUEUE_JOBS = [
     QueueJob("look-ups", "services.jobs.lookups:run_due"),
     QueueJob("community provisioning", "services.community.provisioning:run_due"),
-    QueueJob("outbox", "services.outbox:send_due_now"),
+    QueueJob("outbox", "services.mail.outbox:send_due_now"),
 ]
 
 LOOKUPS = {
-    "screen_request": "services.screening:screen_submitted",
-    "join_repeat": "services.status_checks:answer_repeat_submission",
-    "resend": "services.resending:resend_for_address",
-    "status_link": "services.status_checks:email_status_link",
-    "subdomain_list": "services.subdomain_reminder:send_subdomain_list",
+    "screen_request": "services.membership.screening:screen_submitted",
+    "join_repeat": "services.membership.status_checks:answer_repeat_submission",
+    "resend": "services.membership.resending:resend_for_address",
+    "status_link": "services.membership.status_checks:email_status_link",
+    "subdomain_list": "services.accounts.subdomain_reminder:send_subdomain_list",
 }
 
 SCHEDULED_JOBS = [

@@ -16,8 +16,8 @@ from croniter import croniter
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from clock import utcnow
 from models import ScheduledRun
-from services.clock import utcnow
 from services.jobs.registry import SCHEDULED_JOBS, resolve
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,8 @@
 
 from flask import current_app
 
-from services import invitation_reminders, invitations, retention, review_queue
+from services.membership import invitation_reminders, invitations, review_queue
+from services.privacy import retention
 
 
 def expire_invitations(session, now):

@@ -16,8 +16,8 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import aliased
 
 import db
+from clock import as_utc, utcnow
 from models import OutboxEmail, OutboxStatus, ScheduledRun, WorkerHeartbeat
-from services.clock import as_utc, utcnow
 from services.jobs import schedule
 from services.jobs.registry import QUEUE_JOBS, SCHEDULED_JOBS, resolve
 

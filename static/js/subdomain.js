@@ -1,4 +1,4 @@
-// The subdomain finder, as you type. The same rules as services/subdomain_finder.py
+// The subdomain finder, as you type. The same rules as services/accounts/subdomain_finder.py
 // (read its docstring); the server answers the same form without this file.
 (function () {
   "use strict";

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from services.subdomain_finder import find_subdomain
+from services.accounts.subdomain_finder import find_subdomain
 from tests.support.browser import DESKTOP, assert_accessible_at_all_widths
 from tests.support.subdomain_cases import CASES, COMMUNITY, DOMAIN
 

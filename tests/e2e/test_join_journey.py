@@ -8,10 +8,10 @@ from email import policy
 import pytest
 from sqlalchemy import select
 
+from clock import utcnow
 from models import Invitation, MembershipRequest, RequestState
-from services import reviews
-from services.clock import utcnow
-from services.invitations import issue_invitation
+from services.membership import reviews
+from services.membership.invitations import issue_invitation
 from tests.support.browser import assert_accessible_at_all_widths
 from tests.support.database import app_session
 from tests.support.journeys import ANA, LINK_RE, fill_join_form

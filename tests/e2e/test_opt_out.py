@@ -1,6 +1,6 @@
 """A person opens "don't invite me again" from the invitation email, confirms, sees it done."""
 
-from services.bulk_invitations import send_new
+from services.membership.bulk_invitations import send_new
 from tests.support.browser import assert_accessible_at_all_widths
 from tests.support.builders import opt_out_path
 

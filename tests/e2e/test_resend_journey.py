@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from services import links
-from services.invitations import find_invitation
+from services.membership.invitations import find_invitation
 from tests.support.browser import assert_accessible, assert_accessible_at_all_widths
 from tests.support.builders import build_request
 from tests.support.database import app_session
@@ -69,7 +69,7 @@ def test_once_the_new_link_is_used_the_old_one_stops_working(app, page, outbox, 
     assert accept.count() == 1
     assert_accessible(page, "/invite confirm page")
     with app_session(app) as session:
-        from services.invitations import accept_invitation
+        from services.membership.invitations import accept_invitation
 
         assert accept_invitation(session, new).outcome == "joined"
 

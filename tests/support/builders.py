@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from clock import utcnow
 from models import (
     Account,
     AccountUser,
@@ -14,13 +15,12 @@ from models import (
     MembershipRequest,
     RequestState,
 )
-from services.accounts import normalize_email
-from services.clock import utcnow
+from services.accounts.records import normalize_email
 from services.dates import due_date_for
-from services.events import record_event
-from services.invitations import accept_invitation, expire_invitations, issue_invitation
-from services.references import new_reference
-from services.screening import submit_request
+from services.membership.events import record_event
+from services.membership.invitations import accept_invitation, expire_invitations, issue_invitation
+from services.membership.references import new_reference
+from services.membership.screening import submit_request
 
 STATES = ["invited", "expired", "in_review", "overdue", "declined", "joined", "withdrawn"]
 DECLINE_REASON = "We couldn't find a paying account that lists this address."

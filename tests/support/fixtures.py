@@ -11,7 +11,7 @@ import db as lobby_db
 from app import create_app
 from extensions import limiter
 from models import Account, AccountUser, Base, OutboxEmail
-from services.accounts import normalize_email
+from services.accounts.records import normalize_email
 from tests.support.builders import build_request
 from tests.support.database import app_session, base_test_config
 from tests.support.forms import csrf_token_from
@@ -110,7 +110,7 @@ def make_request(app):
 
 @pytest.fixture
 def make_staff(app):
-    from services.staff_users import create_staff_user
+    from services.staff.users import create_staff_user
 
     def make(email="staff@example-app.com", password="correct horse battery", active=True):
         with app_session(app) as session:

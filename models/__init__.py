@@ -1,0 +1,54 @@
+"""The data model of DESIGN.md, in SQLAlchemy 2.x typed style: `from models import X` for any of them."""
+
+from models.base import NAMING_CONVENTION, Base, UtcDateTime
+from models.enums import (
+    OPEN_STATES,
+    AccountStatus,
+    JobStatus,
+    OutboxStatus,
+    ProvisioningStatus,
+    ReportStatus,
+    RequestSource,
+    RequestState,
+)
+from models.membership import (
+    Account,
+    AccountUser,
+    DeclineReason,
+    Event,
+    Invitation,
+    InvitationOptOut,
+    MembershipRequest,
+)
+from models.site import FaqVote, OutboxEmail, Report, SignInThrottle, StaffUser
+from models.work import CommunityProvisioning, PendingJob, ScheduledRun, WorkerHeartbeat
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "UtcDateTime",
+    "Base",
+    "AccountStatus",
+    "RequestState",
+    "OPEN_STATES",
+    "RequestSource",
+    "OutboxStatus",
+    "ReportStatus",
+    "ProvisioningStatus",
+    "JobStatus",
+    "Account",
+    "AccountUser",
+    "MembershipRequest",
+    "Invitation",
+    "Event",
+    "DeclineReason",
+    "InvitationOptOut",
+    "OutboxEmail",
+    "FaqVote",
+    "Report",
+    "StaffUser",
+    "SignInThrottle",
+    "CommunityProvisioning",
+    "PendingJob",
+    "ScheduledRun",
+    "WorkerHeartbeat",
+]

@@ -1,0 +1,107 @@
+"""The rest of what the site keeps: the outbox, FAQ votes, reports, staff users and sign-in throttles."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from clock import utcnow
+from models.base import Base, UtcDateTime
+from models.enums import OutboxStatus, ReportStatus
+
+
+class OutboxEmail(Base):
+    __tablename__ = "outbox_email"
+    __table_args__ = (Index("ix_outbox_email_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_addr: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("membership_request.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+
+class FaqVote(Base):
+    __tablename__ = "faq_vote"
+    __table_args__ = (UniqueConstraint("slug", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), index=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)
+    # A hash of a random per-browser cookie: one vote per browser, no identity.
+    voter_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+
+class Report(Base):
+    """An anonymous report: deliberately no reporter identity, IP or user agent."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    post_url: Mapped[str] = mapped_column(String(2000))
+    guideline: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Failed sign-ins since the last good one, from any client (for the alert email).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Unused since sign-in stopped locking accounts (services.staff.sign_in); kept so
+    # the code before that change still runs during an upgrade. Drop it later.
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Changes on sign-in and deactivation, so old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+
+class SignInThrottle(Base):
+    """Failed staff sign-ins from one client address for one typed address.
+
+    Keyed by a keyed hash of both, so the table names neither. Rows of addresses
+    that exist and of ones that don't look the same.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -1,0 +1,1 @@
+"""Paying-account records: import, look-ups by address, subdomains."""

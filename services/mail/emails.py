@@ -1,0 +1,176 @@
+"""One function per email: each builds its context and records it in the outbox.
+
+Templates live in templates/email/<name>/ as subject.txt, body.txt and body.html.
+Every email about a request carries its reference and a status link.
+"""
+
+from flask import current_app, render_template
+
+from services import links
+from services.dates import local_today, long_date
+from services.mail import outbox
+from services.membership import events
+
+
+def _record(session, name, to, request=None, **context):
+    if request is not None:
+        context.setdefault("request", request)
+        context.setdefault("reference", request.reference)
+        context.setdefault("status_url", links.status_url(request))
+    context.setdefault("config", current_app.config)
+    subject = render_template(f"email/{name}/subject.txt", **context).strip()
+    body_text = render_template(f"email/{name}/body.txt", **context)
+    body_html = render_template(f"email/{name}/body.html", **context)
+    email = outbox.record_email(
+        session,
+        kind=name,
+        to=to,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        request_id=request.id if request is not None else None,
+    )
+    if request is not None:
+        events.record_event(session, request, "email_sent", email=name, outbox_id=email.id)
+    return email
+
+
+def send_invitation(session, request, token, invitation, reminder=False):
+    return _record(
+        session,
+        "invitation_reminder" if reminder else "invitation",
+        request.email,
+        request,
+        invitation_url=links.invitation_url(token),
+        expires_on=long_date(invitation.expires_at),
+        opt_out_url=links.opt_out_url(request),
+    )
+
+
+def send_in_review(session, request):
+    return _record(
+        session, "in_review", request.email, request, due_on=long_date(request.due_on)
+    )
+
+
+def send_staff_new_review(session, request, hints, to, platform_problems=0):
+    return _record(
+        session,
+        "staff_new_review",
+        to,
+        request,
+        hints=hints,
+        platform_problems=platform_problems,
+        staff_url=links.staff_request_url(request),
+        due_on=long_date(request.due_on),
+    )
+
+
+def send_welcome(session, request, way_in_url=None, platform="none", already_member=False):
+    """You're in: how to sign in (and, from a platform, the way in it gave us)."""
+    return _record(
+        session,
+        "welcome",
+        request.email,
+        request,
+        way_in_url=way_in_url,
+        platform=platform,
+        already_member=already_member,
+    )
+
+
+def send_already_member(session, request):
+    """Asked to join while already a member of the platform: how to sign in or reset."""
+    return _record(session, "already_member", request.email, request)
+
+
+def send_status_link(session, request):
+    """The short-lived status link asked for on /status (email alone)."""
+    max_age = current_app.config["STATUS_LINK_MAX_AGE"]
+    return _record(
+        session,
+        "status_link",
+        request.email,
+        request,
+        status_url=links.status_url(request, max_age=max_age),
+        due_on=long_date(request.due_on) if request.due_on else None,
+    )
+
+
+def send_subdomain_list(session, to, accounts):
+    """The subdomains of the paying accounts this address belongs to (/subdomain)."""
+    domain = current_app.config["ACCOUNT_DOMAIN"]
+    listed = [
+        {"name": a.name, "subdomain": a.subdomain, "url": f"https://{a.subdomain}.{domain}"}
+        for a in accounts
+    ]
+    return _record(session, "subdomains", to, accounts=listed)
+
+
+def send_review_status(session, request):
+    """Asked for an invitation while still in review: where it stands and by when."""
+    overdue = bool(request.due_on) and local_today() > request.due_on
+    return _record(
+        session,
+        "review_status",
+        request.email,
+        request,
+        due_on=long_date(request.due_on) if request.due_on else None,
+        overdue=overdue,
+    )
+
+
+def send_declined(session, request):
+    """The decision and its reason (request.decline_reason), and how to reply.
+
+    Sent when staff decline a request, and again when a declined person asks
+    for an invitation on /resend.
+    """
+    return _record(
+        session,
+        "declined",
+        request.email,
+        request,
+        reason=(request.decline_reason or "").strip(),
+        note=request.decline_note,
+    )
+
+
+def send_staff_review_reminder(session, to, overdue, due_today, platform_problems=()):
+    """The daily list for staff: requests overdue or due today, and platform failures."""
+    return _record(
+        session,
+        "staff_review_reminder",
+        to,
+        overdue=[_reminder_item(r) for r in overdue],
+        due_today=[_reminder_item(r) for r in due_today],
+        platform_problems=[
+            {"task": task, "staff_url": links.staff_request_url(task.request)}
+            for task in platform_problems
+        ],
+    )
+
+
+def _reminder_item(request):
+    return {
+        "request": request,
+        "due_on": long_date(request.due_on),
+        "staff_url": links.staff_request_url(request),
+    }
+
+
+def send_login_help(session, request):
+    """Already a member: how to log in, reset a password, and find more help."""
+    return _record(session, "login_help", request.email, request)
+
+
+def send_staff_sign_in_failures(session, to, failures, last_at):
+    """Tell a staff member that sign-ins to their account keep failing."""
+    return _record(
+        session,
+        "staff_sign_in_failures",
+        to,
+        staff_email=to,
+        failures=failures,
+        last_at=last_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -1,0 +1,1 @@
+"""A request's life: screening, invitations, reviews, status, and the one state machine."""

@@ -1,0 +1,203 @@
+"""Join requests and the automatic check that decides invite or review."""
+
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from clock import utcnow
+from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
+from services.accounts.records import normalize_email, paying_accounts_for_email, review_hints
+from services.community import CommunityError, connector_for
+from services.community.provisioning import problems
+from services.dates import due_date_for
+from services.jobs.lookups import enqueue
+from services.mail import emails
+from services.membership.events import REQUESTER, SYSTEM, record_event
+from services.membership.invitations import issue_invitation
+from services.membership.references import new_reference
+from services.membership.request_states import move_request
+from services.privacy.addresses import NameProblem, name_problem, tidy_address
+from settings import as_list
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SubmitResult:
+    request: MembershipRequest
+    created: bool
+
+
+def open_request_for(session, email):
+    """The open request of this address (any letter case), or None."""
+    return session.scalar(
+        select(MembershipRequest).where(
+            MembershipRequest.email_normalized == normalize_email(email),
+            MembershipRequest.state.in_(OPEN_STATES),
+        )
+    )
+
+
+def latest_request_for(session, email):
+    """The newest request of this address in any state, or None."""
+    return session.scalar(
+        select(MembershipRequest)
+        .where(MembershipRequest.email_normalized == normalize_email(email))
+        .order_by(MembershipRequest.created_at.desc(), MembershipRequest.id.desc())
+        .limit(1)
+    )
+
+
+def submit_request(
+    session,
+    *,
+    name,
+    email,
+    subdomain=None,
+    source=RequestSource.WEB,
+    facebook_name=None,
+    actor=REQUESTER,
+):
+    """Create a request and screen it now, or return the one this address already has.
+
+    For commands and tests; the web forms use receive_request, which leaves the
+    screening to the worker.
+
+    An open request is returned as it is; so is the request of someone who has
+    already joined (a member asking again needs to log in, not a new invitation).
+    A declined or withdrawn person may ask again: that makes a new request.
+
+    The partial unique index on open requests is the real guard: when two
+    submissions race, the loser's insert fails inside a savepoint and it returns
+    the winner's request instead.
+    """
+    result = _create_submitted(session, name, email, subdomain, source, facebook_name, actor)
+    if result.created:
+        screen_request(session, result.request)
+    return result
+
+
+def existing_request_for(session, email):
+    """The open request of this address, or the joined one of a member; else None."""
+    existing = open_request_for(session, email)
+    if existing is None:
+        latest = latest_request_for(session, email)
+        if latest is not None and latest.state == RequestState.JOINED:
+            existing = latest
+    return existing
+
+
+def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
+    """A new request in state `submitted`, or the one this address already has."""
+    email, canonical = tidy_address(email)
+    for text in (name, facebook_name):
+        problem = name_problem(text)
+        if problem:
+            raise NameProblem(problem)
+    existing = existing_request_for(session, email)
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    request = MembershipRequest(
+        name=name.strip(),
+        email=email,
+        email_normalized=canonical,
+        subdomain=(subdomain or "").strip().lower() or None,
+        facebook_name=(facebook_name or "").strip() or None,
+        source=source,
+        state=RequestState.SUBMITTED,
+    )
+    for _attempt in range(5):
+        request.reference = new_reference()
+        try:
+            with session.begin_nested():
+                session.add(request)
+                session.flush()
+            break
+        except IntegrityError:
+            existing = open_request_for(session, email)
+            if existing is not None:
+                return SubmitResult(existing, created=False)
+            # Otherwise the reference collided: draw another one.
+    else:
+        raise RuntimeError("could not allocate a unique reference")
+    record_event(session, request, "submitted", actor, source=source)
+    return SubmitResult(request, created=True)
+
+
+def screen_request(session, request):
+    """The automatic check: a user of a paying account is invited, anyone else reviewed.
+
+    Someone the community platform already knows needs no invitation: the
+    request is marked joined and the email says how to sign in. When the
+    platform cannot answer (down, slow, refused), screening goes on as before.
+    """
+    if _already_member(request.email):
+        move_request(session, request, RequestState.JOINED, SYSTEM, seen_state=request.state)
+        record_event(session, request, "already_member", SYSTEM)
+        emails.send_already_member(session, request)
+        return
+    matches = paying_accounts_for_email(session, request.email)
+    if matches:
+        record_event(
+            session, request, "matched", SYSTEM, accounts=[a.subdomain for a in matches]
+        )
+        issue_invitation(session, request, SYSTEM)
+        return
+    send_to_review(session, request)
+
+
+def _already_member(email):
+    config = current_app.config
+    try:
+        return connector_for(config, config["COMMUNITY_TIMEOUT"]).find_member(email) is not None
+    except CommunityError as error:
+        log.warning("community: look-up at screening failed (%s); screening as usual", error)
+        return False
+
+
+def send_to_review(session, request):
+    now = utcnow()
+    due_on = due_date_for(now)
+    move_request(
+        session,
+        request,
+        RequestState.IN_REVIEW,
+        SYSTEM,
+        seen_state=request.state,
+        changes={"review_started_at": now, "due_on": due_on},
+        due_on=due_on,
+    )
+    emails.send_in_review(session, request)
+    hints = review_hints(session, request)
+    failing = len(problems(session))
+    for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):
+        emails.send_staff_new_review(session, request, hints, staff_address, failing)
+
+
+def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
+                    facebook_name=None):
+    """What /join and /facebook do: write the submission, leave the rest to the worker.
+
+    A new address gets a `submitted` request and a queued screening; an address
+    that already has a request gets a queued look-up that emails it a status
+    link. Either way the page answers the same, and what happened (the reference,
+    the outcome) goes only into an email.
+    """
+    result = _create_submitted(
+        session, name, email, subdomain, source, facebook_name, REQUESTER
+    )
+    if result.created:
+        enqueue(session, "screen_request", request_id=result.request.id)
+    else:
+        enqueue(session, "join_repeat", email=email)
+    return result
+
+
+def screen_submitted(session, request_id):
+    """The worker's half of a submission: screen it, unless that is done already."""
+    request = session.get(MembershipRequest, request_id)
+    if request is not None and request.state == RequestState.SUBMITTED:
+        screen_request(session, request)

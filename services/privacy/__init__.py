@@ -1,0 +1,1 @@
+"""Personal data: canonical addresses, masking, opt-outs, and retention."""

@@ -1,0 +1,1 @@
+"""Anonymous reports of guideline breaches: taking them in, and the staff inbox."""

@@ -1,0 +1,1 @@
+"""Staff users: accounts, and signing in with throttled failures."""

@@ -1,0 +1,72 @@
+"""Cache policy of responses: ETags and conditional GETs, and no-store.
+
+The ETag is computed from what the page is made of (the content version and
+whatever else varies the page), before rendering, so a matching
+If-None-Match answers 304 without rendering anything.
+"""
+
+import hashlib
+
+from flask import current_app, make_response, request, session
+from werkzeug.wrappers import Response
+
+from web.page_cache import page_cache
+
+PUBLIC = "public, no-cache"  # anyone may store it, but must ask again each time
+PRIVATE = "private, no-cache"  # personal to this browser (a CSRF token in the page)
+NO_STORE = "no-store"  # personal or secret: kept by no cache at all
+
+
+def etag_for(*parts):
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def not_modified(etag, cache_control=PUBLIC):
+    """A 304 response when the client already holds this version, else None."""
+    if request.if_none_match and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+        return cacheable(response, etag, cache_control)
+    return None
+
+
+def cacheable(response, etag, cache_control=PUBLIC):
+    """Mark a response with its ETag and cache policy."""
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def conditional(etag, build, cache_control=PUBLIC):
+    """A 304 when the client holds this version; else build()'s body, with its ETag.
+
+    build is called only when needed, so a matching If-None-Match renders nothing.
+    """
+    unchanged = not_modified(etag, cache_control)
+    if unchanged is not None:
+        return unchanged
+    return cacheable(make_response(build()), etag, cache_control)
+
+
+def no_store(response):
+    """Keep a response out of every cache (personal pages, secrets in the URL)."""
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+def shared_page(name, generation, key, render, **options):
+    """The HTML render() makes, kept in the app's page cache `name` (web.page_cache).
+
+    Only for pages that are the same for every visitor: a visitor with a flash
+    message waiting gets a page of their own, rendered and not kept.
+    """
+    if has_flash_waiting():
+        return render()
+    cache = page_cache(current_app, name, **options)
+    html = cache.get(generation, key)
+    if html is None:
+        html = cache.put(generation, key, render())
+    return html
+
+
+def has_flash_waiting():
+    return "_flashes" in session
