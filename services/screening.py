@@ -81,22 +81,13 @@ def submit_request(
 
 
 def existing_request_for(session, email):
-    """The open request of this address, or the joined one of a member; else None.
-
-    One query (every /join asks it): the address's requests, newest first; an open
-    one wins (there is at most one), else the newest when it is joined.
-    """
-    requests = session.scalars(
-        select(MembershipRequest)
-        .where(MembershipRequest.email_normalized == normalize_email(email))
-        .order_by(MembershipRequest.created_at.desc(), MembershipRequest.id.desc())
-    ).all()
-    for request in requests:
-        if request.state in OPEN_STATES:
-            return request
-    if requests and requests[0].state == RequestState.JOINED:
-        return requests[0]
-    return None
+    """The open request of this address, or the joined one of a member; else None."""
+    existing = open_request_for(session, email)
+    if existing is None:
+        latest = latest_request_for(session, email)
+        if latest is not None and latest.state == RequestState.JOINED:
+            existing = latest
+    return existing
 
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
