@@ -147,10 +147,48 @@ def join_figures(workers, duration, connections):
                 body = urllib.parse.urlencode(fields).replace("%", "%%").replace("NUMBER", "%s")
                 headers = {"Content-Type": "application/x-www-form-urlencoded",
                            "Cookie": cookie.split(";", 1)[0]}
-                return load(server.url("/join"), duration=duration, connections=connections,
-                            headers=headers, post=body), None
+                database = url.rsplit("/", 1)[-1].split("?", 1)[0]
+                before = cpu_seconds(server.process.pid, database)
+                figures = load(server.url("/join"), duration=duration, connections=connections,
+                               headers=headers, post=body)
+                after = cpu_seconds(server.process.pid, database)
+                if before and after and figures.requests:
+                    # CPU ms per request; backends opened during the load start from 0.
+                    figures.cpu_ms = {
+                        kind: 1000 * sum(used - before[kind].get(pid, 0.0)
+                                         for pid, used in after[kind].items()) / figures.requests
+                        for kind in after}
+                return figures, None
     finally:
         drop()
+
+
+def cpu_seconds(server_pid, database):
+    """{"web": {pid: CPU s}, "database": {pid: CPU s}}: gunicorn's processes and the
+    PostgreSQL backends serving `database`, from /proc (Linux), or None elsewhere.
+
+    CPU per request does not depend on what else the machine runs, unlike requests/s.
+    """
+    if not os.path.isdir("/proc/self"):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {"web": {}, "database": {}}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(entry) == server_pid or int(fields[1]) == server_pid:
+            found["web"][int(entry)] = seconds
+        elif command.startswith("postgres:") and f" {database} " in command:
+            found["database"][int(entry)] = seconds
+    return found
 
 
 def round_ratio(figures, bare):
@@ -221,6 +259,12 @@ def main():
         verdict = "met" if joined.requests_per_second >= JOIN_GOAL else "MISSED"
         line("POST /join on PostgreSQL, 4 workers", joined)
         print(f"  (goal ≥ {JOIN_GOAL:g} req/s: {verdict}; rate limits off for this figure)")
+        cpu_ms = getattr(joined, "cpu_ms", None)
+        if cpu_ms:
+            total = cpu_ms["web"] + cpu_ms["database"]
+            print(f"  CPU per request: gunicorn {cpu_ms['web']:.2f} ms + PostgreSQL "
+                  f"{cpu_ms['database']:.2f} ms, so {2000 / total:.0f} req/s would need "
+                  f"two cores of their own (wrk and the rest of the machine not counted)")
     errors = sum(f.errors for f in results.values()) + (joined.errors if joined else 0)
     if errors:
         print(f"{errors} requests failed: the figures above are not to be trusted.",

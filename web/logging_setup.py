@@ -142,7 +142,8 @@ def init_app(app):
 
 def _start_timer():
     g.request_started = time.perf_counter()
-    offered = request.headers.get("X-Request-Id", "")
+    # The environ itself: request.headers.get raises and catches a KeyError when absent.
+    offered = request.environ.get("HTTP_X_REQUEST_ID", "")
     g.request_id = offered if REQUEST_ID_RE.match(offered) else secrets.token_hex(8)
 
 

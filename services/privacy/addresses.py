@@ -13,6 +13,7 @@ the look-alike domain), so a domain label that mixes alphabets, or is written
 wholly in letters that pass for Latin ones, is refused with a clear message.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -78,16 +79,28 @@ def _passes_for_latin(label):
 
 def tidy_address(raw):
     """(address for sending, canonical address); raises AddressProblem with a message."""
-    text = _SPACES.sub("", raw or "")
+    tidied = _tidied(raw or "")
+    if isinstance(tidied, str):  # the message of the problem
+        raise AddressProblem(tidied)
+    return tidied
+
+
+@functools.lru_cache(maxsize=1024)
+def _tidied(raw):
+    """tidy_address's answer, or the message of its problem: a pure function of the
+    text, kept for the few addresses in play (one POST /join checks its address
+    five times: the form, the repeat check, the request, its look-ups)."""
+    text = _SPACES.sub("", raw)
     if not text or len(text) > 254:
-        raise AddressProblem(BAD_ADDRESS)
+        return BAD_ADDRESS
     try:
         found = validate_email(text, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError as exc:
-        raise AddressProblem(BAD_ADDRESS) from exc
+    except EmailNotValidError:
+        return BAD_ADDRESS
     for label in found.domain.split("."):
-        if is_mixed_script(label) or _passes_for_latin(label):
-            raise AddressProblem(LOOK_ALIKE)
+        # ASCII letters are all Latin: only a label with others can mix or pass for Latin.
+        if not label.isascii() and (is_mixed_script(label) or _passes_for_latin(label)):
+            return LOOK_ALIKE
     local = unicodedata.normalize("NFC", found.local_part)
     canonical = f"{local.casefold()}@{found.ascii_domain.lower()}"
     return found.normalized, canonical
