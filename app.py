@@ -20,7 +20,6 @@ class ConfigurationError(RuntimeError):
 
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
-    app.ensure_sync = _remembering_ensure_sync(app.ensure_sync)
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.config.from_mapping(settings.DEFAULTS)
@@ -43,32 +42,6 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_commands(app)
     return app
-
-
-def _remembering_ensure_sync(ensure_sync, size=512):
-    """Flask's ensure_sync, remembered per function.
-
-    Flask asks inspect whether each hook and view is a coroutine function on every
-    request (nine times for /ping, ~1 µs each); the answer never changes. At most
-    `size` functions are remembered (per-request after_this_request closures are
-    not, once it is full).
-    """
-    known = {}
-
-    def remembered(func):
-        try:
-            return known[func]
-        except (KeyError, TypeError):
-            pass
-        result = ensure_sync(func)
-        if len(known) < size:
-            try:
-                known[func] = result
-            except TypeError:  # an unhashable callable: asked each time
-                pass
-        return result
-
-    return remembered
 
 
 def _fill_derived_settings(app):
