@@ -60,13 +60,16 @@ def vote(slug):
         abort(400)  # only a hand-made request sends anything but Yes or No
     voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
     ballot = faq_votes.cast_vote(db.get_session(), page.slug, voter_id, form.helpful.data == "yes")
-    response = redirect(url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback"), 303)
-    if ballot.new_voter_id:
-        _remember_voter(response, ballot.new_voter_id)
+    target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
+    response = redirect(target, 303)
+    _remember_voter(response, ballot.new_voter_id)
     return response
 
 
 def _remember_voter(response, voter_id):
+    """Set the voter cookie for a first vote (voter_id is None after that)."""
+    if not voter_id:
+        return
     response.set_cookie(
         faq_votes.VOTER_COOKIE, voter_id, max_age=faq_votes.VOTER_COOKIE_MAX_AGE,
         httponly=True, samesite="Lax", secure=request.is_secure,

@@ -52,96 +52,110 @@ def _seen(request, seen_version):
     return request.version if seen_version is None else seen_version
 
 
-def approve(session, request, staff_email, seen_version=None):
-    """Invite the person behind an in-review request (once)."""
+def _refusal(request, seen_version, allowed, *, done_in=(), done="", refused):
+    """Why a decision cannot be made, as a result; None when it may go ahead."""
     if _out_of_date(request, seen_version):
         return _changed(request)
-    if request.state in (RequestState.INVITED, RequestState.JOINED):
-        return ReviewResult(False, f"{request.reference} was already invited; nothing sent.")
-    if request.state not in APPROVABLE:
+    if request.state in done_in:
+        return ReviewResult(False, f"{request.reference} {done}")
+    if request.state not in allowed:
         return ReviewResult(
-            False, f"{request.reference} is {_state_words(request.state)}; nothing sent."
+            False, f"{request.reference} is {_state_words(request.state)}; {refused}"
         )
-    now = utcnow()
+    return None
+
+
+def _decide(session, request, work, done_message):
+    """Make a decision in a savepoint: of two racing staff members, one wins."""
     try:
         with session.begin_nested():
-            record_event(session, request, "approved", staff_email)
-            issue_invitation(
-                session,
-                request,
-                staff_email,
-                seen_state=request.state,
-                seen_version=_seen(request, seen_version),
-                changes={"decided_at": now, "decided_by": staff_email},
-            )
+            work()
     except RequestChanged:
         session.refresh(request)
         return _changed(request)
-    return ReviewResult(True, f"Approved {request.reference}: the invitation is on its way.")
+    return ReviewResult(True, done_message)
+
+
+def _new_link(session, request, staff_email, seen_version, changes=None):
+    issue_invitation(
+        session,
+        request,
+        staff_email,
+        seen_state=request.state,
+        seen_version=_seen(request, seen_version),
+        changes=changes,
+    )
+
+
+def approve(session, request, staff_email, seen_version=None):
+    """Invite the person behind an in-review request (once)."""
+    refused = _refusal(
+        request, seen_version, APPROVABLE, done_in=(RequestState.INVITED, RequestState.JOINED),
+        done="was already invited; nothing sent.", refused="nothing sent.",
+    )
+    if refused:
+        return refused
+    now = utcnow()
+
+    def invite():
+        record_event(session, request, "approved", staff_email)
+        _new_link(session, request, staff_email, seen_version,
+                  changes={"decided_at": now, "decided_by": staff_email})
+
+    return _decide(
+        session, request, invite, f"Approved {request.reference}: the invitation is on its way."
+    )
 
 
 def decline(session, request, staff_email, reason, note="", seen_version=None):
     """Decline a request with a reason (a DeclineReason) and an optional note (once)."""
-    if _out_of_date(request, seen_version):
-        return _changed(request)
-    if request.state == RequestState.DECLINED:
-        return ReviewResult(False, f"{request.reference} was already declined; nothing sent.")
-    if request.state not in DECLINABLE:
-        return ReviewResult(
-            False, f"{request.reference} is {_state_words(request.state)}; it can't be declined."
-        )
+    refused = _refusal(
+        request, seen_version, DECLINABLE, done_in=(RequestState.DECLINED,),
+        done="was already declined; nothing sent.", refused="it can't be declined.",
+    )
+    if refused:
+        return refused
     now = utcnow()
-    try:
-        with session.begin_nested():
-            move_request(
-                session,
-                request,
-                RequestState.DECLINED,
-                staff_email,
-                seen_state=request.state,
-                seen_version=_seen(request, seen_version),
-                changes={
-                    "decided_at": now,
-                    "decided_by": staff_email,
-                    "decline_reason": reason.body.strip(),
-                    "decline_note": (note or "").strip() or None,
-                },
-                reason=reason.title,
-            )
-            revoke_invitation(session, request, staff_email)
-            emails.send_declined(session, request)
-    except RequestChanged:
-        session.refresh(request)
-        return _changed(request)
-    return ReviewResult(True, f"Declined {request.reference}: we've emailed the reason.")
+
+    def decline_it():
+        move_request(
+            session,
+            request,
+            RequestState.DECLINED,
+            staff_email,
+            seen_state=request.state,
+            seen_version=_seen(request, seen_version),
+            changes={
+                "decided_at": now,
+                "decided_by": staff_email,
+                "decline_reason": reason.body.strip(),
+                "decline_note": (note or "").strip() or None,
+            },
+            reason=reason.title,
+        )
+        revoke_invitation(session, request, staff_email)
+        emails.send_declined(session, request)
+
+    return _decide(
+        session, request, decline_it, f"Declined {request.reference}: we've emailed the reason."
+    )
 
 
 def resend_invitation(session, request, staff_email, now=None, seen_version=None):
     """Email a fresh invitation link; earlier links keep working until one is used."""
     now = now or utcnow()
-    if _out_of_date(request, seen_version):
-        return _changed(request)
-    if request.state not in RESENDABLE:
-        return ReviewResult(
-            False, f"{request.reference} is {_state_words(request.state)}; nothing to re-send."
-        )
+    refused = _refusal(request, seen_version, RESENDABLE, refused="nothing to re-send.")
+    if refused:
+        return refused
     latest = current_invitation(request)
     if latest is not None and latest.revoked_at is None and now - latest.created_at < RESEND_GRACE:
         return ReviewResult(False, "An invitation went out a moment ago; nothing sent again.")
-    try:
-        with session.begin_nested():
-            issue_invitation(
-                session,
-                request,
-                staff_email,
-                seen_state=request.state,
-                seen_version=_seen(request, seen_version),
-            )
-    except RequestChanged:
-        session.refresh(request)
-        return _changed(request)
-    return ReviewResult(
-        True,
+
+    def send_again():
+        _new_link(session, request, staff_email, seen_version)
+
+    return _decide(
+        session, request, send_again,
         f"Sent {request.reference} a new invitation; earlier links still work until one is used.",
     )
 
