@@ -1,7 +1,6 @@
 """Accepting an invitation makes a member on the platform (fakes over loopback HTTP)."""
 
 import logging
-import re
 from datetime import timedelta
 
 import pytest
@@ -16,15 +15,7 @@ from tests.support.fake_discourse import API_KEY, discourse_config
 from tests.support.forms import csrf_token_from
 
 ANA = "ana@myshop.example"
-TOKEN_RE = re.compile(r"http://localhost/invite/([A-Za-z0-9_-]+)\s")
 
-
-@pytest.fixture
-def invited(make_account, make_request, outbox):
-    make_account("myshop", "active", [ANA])
-    request_id = make_request(name="Ana Lima", email=ANA)
-    [email] = outbox(kind="invitation")
-    return request_id, TOKEN_RE.search(email.body_text).group(1)
 
 
 @pytest.fixture

@@ -1,10 +1,7 @@
 """Several workers retrying the same provisioning tasks add each person once."""
 
 import os
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,8 +13,7 @@ from services.community.provisioning import attempt, start_provisioning
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.worker import run_worker_processes
 
 
 def waiting_tasks(app, count):
@@ -60,15 +56,7 @@ def test_two_senders_retrying_the_same_tasks_add_each_member_once(
         DATABASE_URL=postgres_url, MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "mail"),
         COMMUNITY_PLATFORM="circle", CIRCLE_API_URL=fake_circle.url, CIRCLE_API_TOKEN=TOKEN,
     )
-    command = [sys.executable, "-m", "flask", "--app", "app", "worker",
-               "--interval", "0.2", "--max-passes", "4"]
-    senders = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True)
-        for _ in range(2)
-    ]
-    outputs = [sender.communicate(timeout=120)[0] for sender in senders]
-    assert all(s.returncode == 0 for s in senders), outputs
+    run_worker_processes(env, count=2, passes=4)
     added = Counter(member["email"] for member in fake_circle.members)
     assert sorted(added) == sorted(addresses)
     assert [email for email, n in added.items() if n > 1] == [], "someone was added twice"

@@ -1,7 +1,6 @@
 """/invite/<token>: GET only looks, POST accepts once; expired, revoked, used, unknown."""
 
 import logging
-import re
 from datetime import timedelta
 
 import pytest
@@ -17,16 +16,7 @@ from tests.support.forms import csrf_token_from
 
 ANA = "ana@myshop.example"
 COMMUNITY = "https://community.example-app.com"
-TOKEN_RE = re.compile(r"http://localhost/invite/([A-Za-z0-9_-]+)\s")
 
-
-@pytest.fixture
-def invited(make_account, make_request, outbox):
-    """An invited request: (request id, token read from its invitation email)."""
-    make_account("myshop", "active", [ANA])
-    request_id = make_request(name="Ana Lima", email=ANA)
-    [email] = outbox(kind="invitation")
-    return request_id, TOKEN_RE.search(email.body_text).group(1)
 
 
 def form_token(client, token):

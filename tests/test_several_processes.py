@@ -8,17 +8,14 @@ import asyncio
 import email
 import os
 import secrets
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from models import OutboxEmail
 from tests.support.servers import free_port, http_status, start_gunicorn, stop, wait_until_serving
+from tests.support.worker import run_worker_processes
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "several-processes-secret-key-long-enough"
 
 
@@ -87,15 +84,7 @@ def test_two_concurrent_senders_deliver_each_email_exactly_once(
         DATABASE_URL=postgres_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
         MAIL_PORT=str(counting_smtp.port),
     )
-    command = [sys.executable, "-m", "flask", "--app", "app", "worker",
-               "--interval", "0.2", "--max-passes", "6"]
-    senders = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True)
-        for _ in range(2)
-    ]
-    outputs = [sender.communicate(timeout=120)[0] for sender in senders]
-    assert all(s.returncode == 0 for s in senders), outputs
+    outputs = run_worker_processes(env, count=2, passes=6)
 
     delivered = Counter(counting_smtp.ids)
     assert len(delivered) == total, f"{total - len(delivered)} emails never arrived"

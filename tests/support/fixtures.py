@@ -4,6 +4,8 @@ The Flask test client reuses an app context that is already pushed, so the
 fixtures never hold one open: each helper opens its own when it needs one.
 """
 
+import re
+
 import pytest
 from sqlalchemy import select, text
 
@@ -143,3 +145,16 @@ def post_form(client):
         return client.post(url, data=payload, **kwargs)
 
     return post
+
+
+INVITED_ADDRESS = "ana@myshop.example"
+INVITE_LINK_RE = re.compile(r"http://localhost/invite/([A-Za-z0-9_-]+)\s")
+
+
+@pytest.fixture
+def invited(make_account, make_request, outbox):
+    """An invited request of a paying user: (request id, token read from its invitation email)."""
+    make_account("myshop", "active", [INVITED_ADDRESS])
+    request_id = make_request(name="Ana Lima", email=INVITED_ADDRESS)
+    [email] = outbox(kind="invitation")
+    return request_id, INVITE_LINK_RE.search(email.body_text).group(1)
