@@ -2,8 +2,6 @@
 
 import os
 
-from flask import Flask
-
 import db
 import settings
 from blueprints import register_blueprints
@@ -11,7 +9,8 @@ from commands import register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
-from web import logging_setup, request_guard, security_headers, static_assets
+from web import logging_setup, request_guard, security_headers, shared_pages, static_assets
+from web.app_class import LobbyFlask
 
 
 class ConfigurationError(RuntimeError):
@@ -19,7 +18,7 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__, instance_relative_config=True)
+    app = LobbyFlask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.config.from_mapping(settings.DEFAULTS)
@@ -36,6 +35,7 @@ def create_app(test_config=None):
     request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)
+    shared_pages.init_app(app)  # inside ProxyFix, which security_headers adds
     security_headers.init_app(app)
     content.init_app(app)
     static_assets.init_app(app)

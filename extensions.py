@@ -64,10 +64,13 @@ def _check_csrf_on_unsafe_methods_only(app):
     before = app.before_request_funcs.get(None, [])
     for position, hook in enumerate(before):
         if getattr(hook, "__module__", "") == "flask_wtf.csrf":
-            before[position] = partial(_csrf_if_unsafe, app.config, hook)
+            before[position] = _csrf_if_unsafe(app.config, hook)
 
 
 def _csrf_if_unsafe(config, csrf_hook):
-    if request.method in config["WTF_CSRF_METHODS"]:
-        return csrf_hook()
-    return None
+    def csrf_if_unsafe():
+        if request.method in config["WTF_CSRF_METHODS"]:
+            return csrf_hook()
+        return None
+
+    return csrf_if_unsafe

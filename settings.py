@@ -118,6 +118,11 @@ DEFAULTS = {
     # and how many seconds the home page's "most helpful" list may lag the votes.
     "SEARCH_CACHE_SIZE": 512,
     "HOME_CACHE_SECONDS": 60,
+    # Pages marked public, answered again without running the app for this many
+    # seconds to visitors without a cookie (web/shared_pages.py; 0 turns it off),
+    # and how many such pages each process keeps at most.
+    "SHARED_PAGE_SECONDS": 1,
+    "SHARED_PAGE_ENTRIES": 512,
 }
 
 _INTS = {
@@ -131,7 +136,7 @@ _INTS = {
     "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
     "WEB_PROCESSES",
-    "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS",
+    "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS", "SHARED_PAGE_SECONDS", "SHARED_PAGE_ENTRIES",
     "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
 }
 _BOOLS = {

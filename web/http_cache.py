@@ -15,6 +15,9 @@ from web.page_cache import page_cache
 PUBLIC = "public, no-cache"  # anyone may store it, but must ask again each time
 PRIVATE = "private, no-cache"  # personal to this browser (a CSRF token in the page)
 NO_STORE = "no-store"  # personal or secret: kept by no cache at all
+# Set in the WSGI environ of a request answered with a PUBLIC page: web.shared_pages
+# then looks at the response's headers to see if it may keep it (it checks them all).
+PUBLIC_MARK = "lobby.public_page"
 
 
 def etag_for(*parts):
@@ -33,6 +36,8 @@ def cacheable(response, etag, cache_control=PUBLIC):
     """Mark a response with its ETag and cache policy."""
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
+    if cache_control == PUBLIC:
+        request.environ[PUBLIC_MARK] = True
     return response
 
 
@@ -66,6 +71,18 @@ def shared_page(name, generation, key, render, **options):
     if html is None:
         html = cache.put(generation, key, render())
     return html
+
+
+def public_page(build):
+    """build()'s page, which every visitor without a cookie gets alike: `public`, so
+    that web.shared_pages may answer it again. A flash message waiting (looked for
+    before build() shows and so removes it) makes it personal."""
+    personal = has_flash_waiting()
+    response = make_response(build())
+    if not personal:
+        response.headers["Cache-Control"] = PUBLIC
+        request.environ[PUBLIC_MARK] = True
+    return response
 
 
 def has_flash_waiting():

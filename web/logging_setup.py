@@ -10,13 +10,13 @@ goes through it too. LOG_FORMAT=json writes one JSON object per line for log shi
 import json
 import logging
 import re
-import secrets
 import sys
 import time
 
 from flask import g, request
 
 from services.privacy.masking import mask_emails
+from web.request_ids import new_request_id
 from web.secret_paths import mask_path, mask_secret_paths_in
 
 # A request id we accept from a proxy: short and plain, so it cannot forge log lines.
@@ -141,23 +141,53 @@ def init_app(app):
 
 
 def _start_timer():
-    g.request_started = time.perf_counter()
+    # The objects behind the proxies, once: each use of a proxy costs a look-up.
+    context = g._get_current_object()
+    context.request_started = time.perf_counter()
+    context.request_id = request_id_for(request._get_current_object().environ)
+
+
+def request_id_for(environ):
+    """The id a proxy gave this request (X-Request-Id), when it is short and plain, or a new one."""
     # The environ itself: request.headers.get raises and catches a KeyError when absent.
-    offered = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = offered if REQUEST_ID_RE.match(offered) else secrets.token_hex(8)
+    offered = environ.get("HTTP_X_REQUEST_ID", "")
+    return offered if REQUEST_ID_RE.match(offered) else new_request_id()
+
+
+def masked_request_path(path):
+    """The path as the log line shows it: secrets in paths and email addresses masked."""
+    path = mask_path(path)
+    return mask_emails(path) if "@" in path else path
 
 
 def _log_request(response):
-    started = g.get("request_started")
+    context = g._get_current_object()
+    started = getattr(context, "request_started", None)
     duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
-    path = mask_path(request.path)
-    if "@" in path:
-        path = mask_emails(path)
-    request_id = g.get("request_id") or secrets.token_hex(8)
-    response.headers.setdefault("X-Request-Id", request_id)
+    request_id = getattr(context, "request_id", None) or new_request_id()
+    headers = response.headers
+    if "X-Request-Id" not in headers:
+        # Straight into the list: the id matched REQUEST_ID_RE or is ours, so it
+        # needs none of the checks Headers.add makes on every value.
+        _append(headers, ("X-Request-Id", request_id))
+    current = request._get_current_object()
+    write_request_line(current.method, masked_request_path(current.path),
+                       response.status_code, duration_ms, request_id)
+    return response
+
+
+def _append(headers, pair):
+    items = getattr(headers, "_list", None)
+    if isinstance(items, list):
+        items.append(pair)
+    else:  # a Headers without its list (another Werkzeug): the checked way
+        headers.add(*pair)
+
+
+def write_request_line(method, path, status, duration_ms, request_id):
+    """The request's one log line; `path` masked already (masked_request_path)."""
     if not log.isEnabledFor(logging.INFO):
-        return response
-    method, status = request.method, response.status_code
+        return
     # Every part of the line is masked or checked already (an alphabetic method,
     # the id matched REQUEST_ID_RE), hence "premasked": no second masking.
     premasked = method.isalpha()
@@ -167,11 +197,12 @@ def _log_request(response):
                 f"{duration_ms:.1f}ms id={request_id}{handler.terminator}")
         with handler.lock:
             try:
-                handler.stream.write(line)
-                handler.flush()
+                stream = handler.stream
+                stream.write(line)
+                stream.flush()  # handler.flush() would take the lock held here again
             except (OSError, ValueError):  # a closed stderr: lose the line, not the page
                 pass
-        return response
+        return
     fields = {"method": method, "path": path, "status": status,
               "duration_ms": round(duration_ms, 1), "request_id": request_id}
     # makeRecord + handle is log.info without its walk up the stack for the
@@ -182,4 +213,3 @@ def _log_request(response):
         extra={"fields": fields, "premasked": premasked},
     )
     log.handle(record)
-    return response

@@ -90,13 +90,14 @@ _HSTS_HEADER = ("Strict-Transport-Security", HSTS)
 
 def add_security_headers(response):
     headers = response.headers
-    present = {name.lower() for name, _value in headers.items()}
-    is_secure = request.is_secure
+    present = {name.lower() for name, _value in headers}
+    current = request._get_current_object()  # once: each use of the proxy costs a look-up
+    is_secure = current.is_secure
     missing = [header for lowered, header in DEFAULT_HEADERS if lowered not in present]
     if is_secure and "strict-transport-security" not in present:
         missing.append(_HSTS_HEADER)
     _append_checked(headers, missing)
-    path = request.path
+    path = current.path
     secret = is_secret_path(path)
     if secret:
         headers["Referrer-Policy"] = "no-referrer"

@@ -7,7 +7,7 @@ from blueprints.faq.forms import CommentForm, VoteForm
 from extensions import csrf
 from services.content import faq_pages, faq_votes, search
 from services.content.index import get_index
-from web.http_cache import conditional, etag_for, has_flash_waiting, shared_page
+from web.http_cache import conditional, etag_for, has_flash_waiting, public_page, shared_page
 from web.page_cache import page_cache
 from web.same_origin import same_site_only
 
@@ -105,8 +105,10 @@ def guidelines():
 @bp.get("/search")
 def search_page():
     """Results of a search, kept per query (at most SEARCH_CACHE_SIZE) until the content changes."""
-    content = get_index()
-    query = request.args.get("q", "")
+    return public_page(lambda: _search_html(get_index(), request.args.get("q", "")))
+
+
+def _search_html(content, query):
     cache = page_cache(current_app, "search", size=current_app.config["SEARCH_CACHE_SIZE"])
     personal = has_flash_waiting()
     html = None if personal else cache.get(content.version, query)

@@ -6,19 +6,19 @@ from services import health
 from services.community.provisioning import connector_health
 from services.content.home import TILES, top_answers
 from services.content.index import get_index
-from web.http_cache import shared_page
+from web.http_cache import public_page, shared_page
 
 
 @bp.get("/")
 def home():
     """Kept for HOME_CACHE_SECONDS: the top answers may lag the votes that long."""
     content = get_index()
-    return shared_page(
+    return public_page(lambda: shared_page(
         "home", content.version, "home",
         lambda: render_template("main/home.html", tiles=TILES,
                                 answers=top_answers(db.get_session(), content)),
         max_age=current_app.config["HOME_CACHE_SECONDS"],
-    )
+    ))
 
 
 @bp.get("/healthz")
