@@ -64,6 +64,16 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app, session, response):
+        # An empty session nobody changed: nothing to write or delete, only Flask's
+        # Vary: Cookie when it was read. Flask's own answer is the same, after it has
+        # looked up all seven cookie settings first.
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 

@@ -10,8 +10,8 @@ generator with keep-alive connections otherwise; both stop after `duration`
 seconds and return requests/s, p50 and p99 latency.
 """
 
-from harness.load import Figures, combine, interleaved, load, report
+from harness.load import Figures, combine, interleaved, load, paired, report
 from harness.server import PYTHON, ROOT, Server, base_env, free_port, migrated_sqlite
 
 __all__ = ["PYTHON", "ROOT", "Figures", "Server", "base_env", "combine", "free_port", "interleaved",
-           "load", "migrated_sqlite", "report"]
+           "load", "paired", "migrated_sqlite", "report"]

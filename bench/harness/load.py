@@ -188,6 +188,38 @@ def interleaved(urls, rounds=3, duration=5.0, paths_for=None, **options):
     return {url: combine(figures) for url, figures in results.items()}
 
 
+def paired(baseline, urls, rounds=5, duration=3.0, paths_for=None, headers_for=None,
+           **options):
+    """Each url loaded right beside the baseline, `rounds` times, which goes first
+    alternating, so that a burst of other work on the machine weighs on both halves
+    of a pair alike. Returns ({url: combined Figures}, {url: [url's rate / the
+    baseline's, one per pair]}), the baseline's Figures under the key `baseline`.
+
+    paths_for as for `interleaved`; headers_for maps a url to headers of its own.
+    """
+    paths_for, headers_for = paths_for or {}, headers_for or {}
+
+    def run(url, seconds):
+        given = paths_for.get(url)
+        return load(url, duration=seconds, paths=given() if callable(given) else given,
+                    headers=headers_for.get(url), **options)
+
+    for url in [baseline, *urls]:  # warm up: workers, caches, connections
+        run(url, 1)
+    results = {url: [] for url in [baseline, *urls]}
+    ratios = {url: [] for url in urls}
+    for number in range(rounds):
+        for position, url in enumerate(urls):
+            order = (baseline, url) if (number + position) % 2 == 0 else (url, baseline)
+            pair = {name: run(name, duration) for name in order}
+            for name, figures in pair.items():
+                results[name].append(figures)
+            if pair[baseline].requests_per_second:
+                ratios[url].append(pair[url].requests_per_second
+                                   / pair[baseline].requests_per_second)
+    return {url: combine(figures) for url, figures in results.items()}, ratios
+
+
 def report(name, figures, baseline=None):
     """One line of figures, with the ratios to the baseline when given."""
     line = f"{name:<48} {figures}"

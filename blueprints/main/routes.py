@@ -35,4 +35,4 @@ def healthz():
 @bp.get("/ping")
 def ping():
     """The cheapest page of the app, no database: the baseline of `make bench`."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+    return current_app.response_class("ok", mimetype="text/plain")
