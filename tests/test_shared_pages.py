@@ -163,3 +163,14 @@ def test_a_visitor_with_a_message_waiting_gets_a_page_of_their_own(app, client):
     assert "public" not in page.headers.get("Cache-Control", "")
     assert "Thanks, we got it." in page.get_data(as_text=True)
     assert "Thanks, we got it." not in app.test_client().get("/").get_data(as_text=True)
+
+
+@pytest.mark.app_config(SHARED_PAGE_ENTRIES=3)
+def test_the_oldest_go_first_and_the_expired_go_at_once(app, runs, clock):
+    for query in ("one", "two", "three", "four"):
+        app.test_client().get(f"/search?q={query}")
+    kept = [key[3:] for key in app.wsgi_app._pages]
+    assert kept == [("/search", "q=two"), ("/search", "q=three"), ("/search", "q=four")]
+    clock[0] += app.config["SHARED_PAGE_SECONDS"] + 1
+    app.test_client().get("/search?q=five")
+    assert [key[3:] for key in app.wsgi_app._pages] == [("/search", "q=five")]

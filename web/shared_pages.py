@@ -27,6 +27,7 @@ Flask's request signals are not sent for a page served from here.
 
 import threading
 import time
+from collections import OrderedDict
 
 from werkzeug.wsgi import get_path_info
 
@@ -50,7 +51,7 @@ class SharedPages:
         self.wsgi_app = wsgi_app
         self.seconds = seconds
         self.entries = entries
-        self._pages = {}  # key -> (expires, status, headers, body, logged path)
+        self._pages = OrderedDict()  # key -> (expires, status, headers, body, logged path)
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
@@ -85,13 +86,15 @@ class SharedPages:
         return [content]
 
     def _keep(self, key, page):
+        # Every page lives the same seconds, so the order kept is the order they
+        # expire in: the expired and, when full, the oldest go from the front.
         with self._lock:
-            if len(self._pages) >= self.entries and key not in self._pages:
-                now = time.monotonic()
-                self._pages = {k: p for k, p in self._pages.items() if p[0] > now}
-                while len(self._pages) >= self.entries:  # all fresh: forget the oldest
-                    del self._pages[next(iter(self._pages))]
-            self._pages[key] = page
+            pages = self._pages
+            pages.pop(key, None)
+            now = time.monotonic()
+            while pages and (len(pages) >= self.entries or next(iter(pages.values()))[0] <= now):
+                pages.popitem(last=False)
+            pages[key] = page
 
 
 def _key(environ):
