@@ -174,3 +174,13 @@ def test_the_oldest_go_first_and_the_expired_go_at_once(app, runs, clock):
     clock[0] += app.config["SHARED_PAGE_SECONDS"] + 1
     app.test_client().get("/search?q=five")
     assert [key[3:] for key in app.wsgi_app._pages] == [("/search", "q=five")]
+
+
+@pytest.mark.parametrize("path", ["/faq", "/guidelines"])
+def test_a_public_page_with_a_message_waiting_is_kept_by_no_cache(app, client, path):
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Signed out, see you soon.")]
+    page = client.get(path)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Signed out, see you soon." in page.get_data(as_text=True)
+    assert "public" in app.test_client().get(path).headers["Cache-Control"]

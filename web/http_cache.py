@@ -45,7 +45,10 @@ def conditional(etag, build, cache_control=PUBLIC):
     """A 304 when the client holds this version; else build()'s body, with its ETag.
 
     build is called only when needed, so a matching If-None-Match renders nothing.
+    A public page shown with a flash message waiting is that visitor's own: no-store.
     """
+    if cache_control == PUBLIC and has_flash_waiting():
+        return no_store(make_response(build()))
     unchanged = not_modified(etag, cache_control)
     if unchanged is not None:
         return unchanged
