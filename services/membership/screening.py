@@ -4,8 +4,9 @@ import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from clock import utcnow
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
@@ -15,7 +16,7 @@ from services.community.provisioning import problems
 from services.dates import due_date_for
 from services.jobs.lookups import enqueue
 from services.mail import emails
-from services.membership.events import REQUESTER, SYSTEM, record_event
+from services.membership.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request
@@ -71,8 +72,8 @@ def submit_request(
     A declined or withdrawn person may ask again: that makes a new request.
 
     The partial unique index on open requests is the real guard: when two
-    submissions race, the loser's insert fails inside a savepoint and it returns
-    the winner's request instead.
+    submissions race, the loser's insert does nothing (ON CONFLICT DO NOTHING) and
+    it returns the winner's request instead.
     """
     result = _create_submitted(session, name, email, subdomain, source, facebook_name, actor)
     if result.created:
@@ -81,13 +82,24 @@ def submit_request(
 
 
 def existing_request_for(session, email):
-    """The open request of this address, or the joined one of a member; else None."""
-    existing = open_request_for(session, email)
-    if existing is None:
-        latest = latest_request_for(session, email)
-        if latest is not None and latest.state == RequestState.JOINED:
-            existing = latest
-    return existing
+    """The open request of this address, or the joined one of a member; else None.
+
+    One query: the open request sorts first (there is at most one), else the newest
+    request, which counts only when it is a member's.
+    """
+    found = session.scalar(
+        select(MembershipRequest)
+        .where(MembershipRequest.email_normalized == normalize_email(email))
+        .order_by(
+            case((MembershipRequest.state.in_(OPEN_STATES), 0), else_=1),
+            MembershipRequest.created_at.desc(),
+            MembershipRequest.id.desc(),
+        )
+        .limit(1)
+    )
+    if found is not None and (found.state in OPEN_STATES or found.state == RequestState.JOINED):
+        return found
+    return None
 
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
@@ -100,31 +112,44 @@ def _create_submitted(session, name, email, subdomain, source, facebook_name, ac
     existing = existing_request_for(session, email)
     if existing is not None:
         return SubmitResult(existing, created=False)
-    request = MembershipRequest(
-        name=name.strip(),
-        email=email,
-        email_normalized=canonical,
-        subdomain=(subdomain or "").strip().lower() or None,
-        facebook_name=(facebook_name or "").strip() or None,
-        source=source,
-        state=RequestState.SUBMITTED,
-    )
+    values = {
+        "name": name.strip(),
+        "email": email,
+        "email_normalized": canonical,
+        "subdomain": (subdomain or "").strip().lower() or None,
+        "facebook_name": (facebook_name or "").strip() or None,
+        "source": source,
+        "state": RequestState.SUBMITTED,
+    }
     for _attempt in range(5):
-        request.reference = new_reference()
-        try:
-            with session.begin_nested():
-                session.add(request)
-                session.flush()
+        request = _insert_unless_taken(session, {**values, "reference": new_reference()})
+        if request is not None:
             break
-        except IntegrityError:
-            existing = open_request_for(session, email)
-            if existing is not None:
-                return SubmitResult(existing, created=False)
-            # Otherwise the reference collided: draw another one.
+        existing = open_request_for(session, email)
+        if existing is not None:
+            return SubmitResult(existing, created=False)
+        # Otherwise the reference collided: draw another one.
     else:
         raise RuntimeError("could not allocate a unique reference")
-    record_event(session, request, "submitted", actor, source=source)
+    insert_event(session, request.id, "submitted", actor, source=source)
     return SubmitResult(request, created=True)
+
+
+def _insert_unless_taken(session, values):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the new request, or None on a conflict.
+
+    The conflict is a racing open request of the same address (the partial unique
+    index) or a reference drawn twice; nothing fails, so no SAVEPOINT is needed to
+    keep the caller's transaction usable (two round trips fewer than a flush in
+    begin_nested()).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(MembershipRequest).values(values).on_conflict_do_nothing()
+        .returning(MembershipRequest)
+    )
+    return session.scalar(statement)
 
 
 def screen_request(session, request):
