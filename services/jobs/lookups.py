@@ -11,6 +11,7 @@ over, the slow one's work is rolled back instead of done twice. A worker killed
 mid-job leaves a claim that goes stale (WORKER_CLAIM_TIMEOUT) and is redone.
 """
 
+import functools
 import json
 import logging
 from datetime import timedelta
@@ -36,11 +37,14 @@ def enqueue(session, kind, **payload):
     """
     if kind not in LOOKUPS:
         raise ValueError(f"unknown look-up {kind!r}")
-    session.execute(
-        insert(PendingJob.__table__).values(
-            kind=kind, payload=json.dumps(payload), status=JobStatus.PENDING, run_after=utcnow()
-        )
-    )
+    row = {"kind": kind, "payload": json.dumps(payload), "status": JobStatus.PENDING,
+           "run_after": utcnow()}
+    session.execute(_insert_job_statement(), row)
+
+
+@functools.cache
+def _insert_job_statement():
+    return insert(PendingJob.__table__)  # built once: the same statement and cache key every time
 
 
 def _claim_timeout():

@@ -1,5 +1,6 @@
 """The history of a request: every state change and every email, with its actor."""
 
+import functools
 import json
 
 from sqlalchemy import insert
@@ -20,11 +21,13 @@ def record_event(session, request, kind, actor=SYSTEM, **detail):
 def insert_event(session, request_id, kind, actor=SYSTEM, **detail):
     """record_event as one Core INSERT, for a request whose events are not loaded (one
     just inserted): no ORM unit of work, which /join would otherwise pay on every POST."""
-    session.execute(
-        insert(Event.__table__).values(
-            request_id=request_id, kind=kind, actor=actor, detail=_detail_text(detail)
-        )
-    )
+    row = {"request_id": request_id, "kind": kind, "actor": actor, "detail": _detail_text(detail)}
+    session.execute(_insert_event_statement(), row)
+
+
+@functools.cache
+def _insert_event_statement():
+    return insert(Event.__table__)  # built once: the same statement and cache key every time
 
 
 def _detail_text(detail):

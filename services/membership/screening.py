@@ -1,10 +1,11 @@
 """Join requests and the automatic check that decides invite or review."""
 
+import functools
 import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -87,9 +88,18 @@ def existing_request_for(session, email):
     One query: the open request sorts first (there is at most one), else the newest
     request, which counts only when it is a member's.
     """
-    found = session.scalar(
+    found = session.scalar(_existing_request_query(), {"email": normalize_email(email)})
+    if found is not None and (found.state in OPEN_STATES or found.state == RequestState.JOINED):
+        return found
+    return None
+
+
+@functools.cache
+def _existing_request_query():
+    """Built once: building it and its cache key cost ~0.5 ms of every POST /join."""
+    return (
         select(MembershipRequest)
-        .where(MembershipRequest.email_normalized == normalize_email(email))
+        .where(MembershipRequest.email_normalized == bindparam("email"))
         .order_by(
             case((MembershipRequest.state.in_(OPEN_STATES), 0), else_=1),
             MembershipRequest.created_at.desc(),
@@ -97,9 +107,6 @@ def existing_request_for(session, email):
         )
         .limit(1)
     )
-    if found is not None and (found.state in OPEN_STATES or found.state == RequestState.JOINED):
-        return found
-    return None
 
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
