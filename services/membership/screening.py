@@ -76,10 +76,14 @@ def submit_request(
     submissions race, the loser's insert does nothing (ON CONFLICT DO NOTHING) and
     it returns the winner's request instead.
     """
-    result = _create_submitted(session, name, email, subdomain, source, facebook_name, actor)
-    if result.created:
-        screen_request(session, result.request)
-    return result
+    request_id, existing = _create_submitted(
+        session, name, email, subdomain, source, facebook_name, actor
+    )
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    request = session.get(MembershipRequest, request_id)
+    screen_request(session, request)
+    return SubmitResult(request, created=True)
 
 
 def existing_request_for(session, email):
@@ -110,7 +114,8 @@ def _existing_request_query():
 
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
-    """A new request in state `submitted`, or the one this address already has."""
+    """(id of a new request in state `submitted`, None), or (None, the request this
+    address already has)."""
     email, canonical = tidy_address(email)
     for text in (name, facebook_name):
         problem = name_problem(text)
@@ -118,7 +123,7 @@ def _create_submitted(session, name, email, subdomain, source, facebook_name, ac
             raise NameProblem(problem)
     existing = existing_request_for(session, email)
     if existing is not None:
-        return SubmitResult(existing, created=False)
+        return None, existing
     values = {
         "name": name.strip(),
         "email": email,
@@ -129,34 +134,36 @@ def _create_submitted(session, name, email, subdomain, source, facebook_name, ac
         "state": RequestState.SUBMITTED,
     }
     for _attempt in range(5):
-        request = _insert_unless_taken(session, {**values, "reference": new_reference()})
-        if request is not None:
+        request_id = _insert_unless_taken(session, {**values, "reference": new_reference()})
+        if request_id is not None:
             break
         existing = open_request_for(session, email)
         if existing is not None:
-            return SubmitResult(existing, created=False)
+            return None, existing
         # Otherwise the reference collided: draw another one.
     else:
         raise RuntimeError("could not allocate a unique reference")
-    insert_event(session, request.id, "submitted", actor, source=source)
-    return SubmitResult(request, created=True)
+    insert_event(session, request_id, "submitted", actor, source=source)
+    return request_id, None
 
 
 def _insert_unless_taken(session, values):
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING the new request, or None on a conflict.
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the new request's id, or None on a conflict.
 
     The conflict is a racing open request of the same address (the partial unique
     index) or a reference drawn twice; nothing fails, so no SAVEPOINT is needed to
     keep the caller's transaction usable (two round trips fewer than a flush in
-    begin_nested()).
+    begin_nested()). A Core statement, built once per dialect: no ORM object is made
+    for a row only the worker reads (~0.8 ms of every POST /join).
     """
-    dialect = session.get_bind().dialect.name
+    return session.scalar(_insert_request_statement(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _insert_request_statement(dialect):
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(MembershipRequest).values(values).on_conflict_do_nothing()
-        .returning(MembershipRequest)
-    )
-    return session.scalar(statement)
+    table = MembershipRequest.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def screen_request(session, request):
@@ -216,16 +223,16 @@ def receive_request(session, *, name, email, subdomain=None, source=RequestSourc
     A new address gets a `submitted` request and a queued screening; an address
     that already has a request gets a queued look-up that emails it a status
     link. Either way the page answers the same, and what happened (the reference,
-    the outcome) goes only into an email.
+    the outcome) goes only into an email. Returns the new request's id, or None.
     """
-    result = _create_submitted(
+    request_id, _existing = _create_submitted(
         session, name, email, subdomain, source, facebook_name, REQUESTER
     )
-    if result.created:
-        enqueue(session, "screen_request", request_id=result.request.id)
+    if request_id is not None:
+        enqueue(session, "screen_request", request_id=request_id)
     else:
         enqueue(session, "join_repeat", email=email)
-    return result
+    return request_id
 
 
 def screen_submitted(session, request_id):
