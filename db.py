@@ -7,8 +7,11 @@ same transaction; the worker (services.jobs) delivers them once committed, so
 no email leaves for a change that was not saved.
 """
 
+import select
+
 from flask import current_app, g
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 _EXTENSION_KEY = "lobby_db"
@@ -31,7 +34,27 @@ def make_engine(url):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_size=5, max_overflow=10)
+    event.listen(engine, "checkout", _replace_if_closed_by_server)
+    return engine
+
+
+def _replace_if_closed_by_server(dbapi_connection, _record, _proxy):
+    """Swap a pooled connection the server has closed for a new one, with no round trip.
+
+    A database that restarted, or dropped an idle connection, has closed the socket
+    (after a FATAL notice): an idle connection's socket then reads as ready, which a
+    zero-timeout poll sees. The pool connects afresh on DisconnectionError. This is
+    what pool_pre_ping was for, without its query (a round trip) on every checkout.
+    """
+    if dbapi_connection.closed or _has_unread_input(dbapi_connection.fileno()):
+        raise DisconnectionError("the database closed this connection")
+
+
+def _has_unread_input(fd):
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

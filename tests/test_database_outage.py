@@ -3,6 +3,7 @@
 import os
 import socket
 import threading
+from contextlib import contextmanager
 
 import pytest
 from flask import Blueprint
@@ -118,34 +119,55 @@ class _TcpProxy:
         self._sockets.clear()
 
 
-@pytest.mark.postgres
-def test_postgres_going_away_mid_request_gives_503_and_the_site_recovers(postgres_url, tmp_path):
+@contextmanager
+def _site_behind_a_proxy(postgres_url, tmp_path, between=lambda: None):
+    """(client, proxy): the site reaching its database through a proxy we can cut and restore."""
     url = make_url(postgres_url)
     proxy = _TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     proxy.start()
     through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(
         hide_password=False
     )
-    state = {"cut_mid_request": False}
+    app = _with_counting_route(create_app(base_test_config(tmp_path, through_proxy)), between)
+    try:
+        yield app.test_client(), proxy
+    finally:
+        proxy.cut()
+        db.get_engine(app).dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_going_away_mid_request_gives_503_and_the_site_recovers(postgres_url, tmp_path):
+    state = {"cut_mid_request": False, "proxy": None}
 
     def between():
         if state["cut_mid_request"]:
-            proxy.cut()
+            state["proxy"].cut()
 
-    app = _with_counting_route(create_app(base_test_config(tmp_path, through_proxy)), between)
-    client = app.test_client()
-    try:
+    with _site_behind_a_proxy(postgres_url, tmp_path, between) as (client, proxy):
+        state["proxy"] = proxy
         assert client.get("/test-db").status_code == 200
         state["cut_mid_request"] = True
         _assert_503_page(client.get("/test-db"))
         state["cut_mid_request"] = False
         _assert_503_page(client.get("/test-db"))  # still down
-        proxy.start()  # the database is back: pool_pre_ping replaces dead connections
+        proxy.start()  # the database is back: the checkout replaces dead connections
         assert client.get("/test-db").status_code == 200
         assert client.get("/healthz").status_code == 200
-    finally:
-        proxy.cut()
-        db.get_engine(app).dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_restarted_while_the_site_was_idle_costs_no_failed_request(
+    postgres_url, tmp_path
+):
+    # The pooled connection died while idle (a restart, an idle timeout): its socket
+    # is closed, the checkout sees it and connects afresh, without a pre-ping query.
+    with _site_behind_a_proxy(postgres_url, tmp_path) as (client, proxy):
+        assert client.get("/test-db").status_code == 200
+        proxy.cut()  # between requests: the pool holds a dead connection
+        proxy.start()
+        assert client.get("/test-db").status_code == 200
+        assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.postgres

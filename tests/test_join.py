@@ -363,7 +363,7 @@ def test_a_failed_screening_queues_no_email_and_is_retried(app, join, monkeypatc
 def test_two_simultaneous_submissions_make_one_request(app, make_account, monkeypatch, outbox):
     make_account("myshop", "active", [ANA])
     barrier = threading.Barrier(2, timeout=15)
-    real_lookup = screening.open_request_for
+    real_lookup = screening.existing_request_for
     checked = threading.local()
 
     def lookup_then_wait(session, email):
@@ -373,7 +373,7 @@ def test_two_simultaneous_submissions_make_one_request(app, make_account, monkey
             barrier.wait()  # both have seen "no open request" before either inserts
         return found
 
-    monkeypatch.setattr(screening, "open_request_for", lookup_then_wait)
+    monkeypatch.setattr(screening, "existing_request_for", lookup_then_wait)
     results, errors = [], []
 
     def submit(email):

@@ -1,11 +1,13 @@
 """Join requests and the automatic check that decides invite or review."""
 
+import functools
 import logging
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, case, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from clock import utcnow
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
@@ -15,7 +17,7 @@ from services.community.provisioning import problems
 from services.dates import due_date_for
 from services.jobs.lookups import enqueue
 from services.mail import emails
-from services.membership.events import REQUESTER, SYSTEM, record_event
+from services.membership.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request
@@ -71,27 +73,49 @@ def submit_request(
     A declined or withdrawn person may ask again: that makes a new request.
 
     The partial unique index on open requests is the real guard: when two
-    submissions race, the loser's insert fails inside a savepoint and it returns
-    the winner's request instead.
+    submissions race, the loser's insert does nothing (ON CONFLICT DO NOTHING) and
+    it returns the winner's request instead.
     """
-    result = _create_submitted(session, name, email, subdomain, source, facebook_name, actor)
-    if result.created:
-        screen_request(session, result.request)
-    return result
+    request_id, existing = _create_submitted(
+        session, name, email, subdomain, source, facebook_name, actor
+    )
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    request = session.get(MembershipRequest, request_id)
+    screen_request(session, request)
+    return SubmitResult(request, created=True)
 
 
 def existing_request_for(session, email):
-    """The open request of this address, or the joined one of a member; else None."""
-    existing = open_request_for(session, email)
-    if existing is None:
-        latest = latest_request_for(session, email)
-        if latest is not None and latest.state == RequestState.JOINED:
-            existing = latest
-    return existing
+    """The open request of this address, or the joined one of a member; else None.
+
+    One query: the open request sorts first (there is at most one), else the newest
+    request, which counts only when it is a member's.
+    """
+    found = session.scalar(_existing_request_query(), {"email": normalize_email(email)})
+    if found is not None and (found.state in OPEN_STATES or found.state == RequestState.JOINED):
+        return found
+    return None
+
+
+@functools.cache
+def _existing_request_query():
+    """Built once: building it and its cache key cost ~0.5 ms of every POST /join."""
+    return (
+        select(MembershipRequest)
+        .where(MembershipRequest.email_normalized == bindparam("email"))
+        .order_by(
+            case((MembershipRequest.state.in_(OPEN_STATES), 0), else_=1),
+            MembershipRequest.created_at.desc(),
+            MembershipRequest.id.desc(),
+        )
+        .limit(1)
+    )
 
 
 def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
-    """A new request in state `submitted`, or the one this address already has."""
+    """(id of a new request in state `submitted`, None), or (None, the request this
+    address already has)."""
     email, canonical = tidy_address(email)
     for text in (name, facebook_name):
         problem = name_problem(text)
@@ -99,32 +123,47 @@ def _create_submitted(session, name, email, subdomain, source, facebook_name, ac
             raise NameProblem(problem)
     existing = existing_request_for(session, email)
     if existing is not None:
-        return SubmitResult(existing, created=False)
-    request = MembershipRequest(
-        name=name.strip(),
-        email=email,
-        email_normalized=canonical,
-        subdomain=(subdomain or "").strip().lower() or None,
-        facebook_name=(facebook_name or "").strip() or None,
-        source=source,
-        state=RequestState.SUBMITTED,
-    )
+        return None, existing
+    values = {
+        "name": name.strip(),
+        "email": email,
+        "email_normalized": canonical,
+        "subdomain": (subdomain or "").strip().lower() or None,
+        "facebook_name": (facebook_name or "").strip() or None,
+        "source": source,
+        "state": RequestState.SUBMITTED,
+    }
     for _attempt in range(5):
-        request.reference = new_reference()
-        try:
-            with session.begin_nested():
-                session.add(request)
-                session.flush()
+        request_id = _insert_unless_taken(session, {**values, "reference": new_reference()})
+        if request_id is not None:
             break
-        except IntegrityError:
-            existing = open_request_for(session, email)
-            if existing is not None:
-                return SubmitResult(existing, created=False)
-            # Otherwise the reference collided: draw another one.
+        existing = open_request_for(session, email)
+        if existing is not None:
+            return None, existing
+        # Otherwise the reference collided: draw another one.
     else:
         raise RuntimeError("could not allocate a unique reference")
-    record_event(session, request, "submitted", actor, source=source)
-    return SubmitResult(request, created=True)
+    insert_event(session, request_id, "submitted", actor, source=source)
+    return request_id, None
+
+
+def _insert_unless_taken(session, values):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the new request's id, or None on a conflict.
+
+    The conflict is a racing open request of the same address (the partial unique
+    index) or a reference drawn twice; nothing fails, so no SAVEPOINT is needed to
+    keep the caller's transaction usable (two round trips fewer than a flush in
+    begin_nested()). A Core statement, built once per dialect: no ORM object is made
+    for a row only the worker reads (~0.8 ms of every POST /join).
+    """
+    return session.scalar(_insert_request_statement(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _insert_request_statement(dialect):
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = MembershipRequest.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def screen_request(session, request):
@@ -184,16 +223,16 @@ def receive_request(session, *, name, email, subdomain=None, source=RequestSourc
     A new address gets a `submitted` request and a queued screening; an address
     that already has a request gets a queued look-up that emails it a status
     link. Either way the page answers the same, and what happened (the reference,
-    the outcome) goes only into an email.
+    the outcome) goes only into an email. Returns the new request's id, or None.
     """
-    result = _create_submitted(
+    request_id, _existing = _create_submitted(
         session, name, email, subdomain, source, facebook_name, REQUESTER
     )
-    if result.created:
-        enqueue(session, "screen_request", request_id=result.request.id)
+    if request_id is not None:
+        enqueue(session, "screen_request", request_id=request_id)
     else:
         enqueue(session, "join_repeat", email=email)
-    return result
+    return request_id
 
 
 def screen_submitted(session, request_id):
