@@ -8,6 +8,8 @@ Every setting can be changed from the environment:
                        counted per process, so the default is then ONE process serving
                        that many threads, and asking for more processes is refused.
   GUNICORN_TIMEOUT     seconds a request may take before its worker is restarted (30)
+  GUNICORN_MAX_REQUESTS requests a worker serves before it is replaced (20000, ± 10 %;
+                       0 never replaces it)
 """
 
 import multiprocessing
@@ -31,8 +33,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Restart workers now and then so slow leaks never grow; jitter avoids restarting all at once.
-max_requests = 20000
-max_requests_jitter = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # The app is loaded once, in the master, and each worker is a fork of it: a worker that
 # replaces a restarted one serves at once, instead of first running create_app, compiling
 # the templates and building the search index (hundreds of ms on a busy machine, during

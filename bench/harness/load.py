@@ -189,34 +189,45 @@ def interleaved(urls, rounds=3, duration=5.0, paths_for=None, **options):
 
 
 def paired(baseline, urls, rounds=5, duration=3.0, paths_for=None, headers_for=None,
-           **options):
-    """Each url loaded right beside the baseline, `rounds` times, which goes first
-    alternating, so that a burst of other work on the machine weighs on both halves
-    of a pair alike. Returns ({url: combined Figures}, {url: [url's rate / the
-    baseline's, one per pair]}), the baseline's Figures under the key `baseline`.
+           steady=0.2, **options):
+    """Each url loaded between two loads of the baseline, `rounds` times:
+    B u1 B u2 B ... uN B, so that each url's rate is compared with the baseline's
+    just before and just after it.
 
+    Returns ({url: combined Figures}, {url: [(ratio, steady), ...]}), the baseline's
+    Figures under the key `baseline`. The ratio is the url's rate over the mean of
+    its two baseline loads; steady is False when those two differ by more than
+    `steady` (a share of the larger): the machine changed speed meanwhile (on a
+    shared machine other work comes and goes), so that ratio measures the machine.
     paths_for as for `interleaved`; headers_for maps a url to headers of its own.
     """
     paths_for, headers_for = paths_for or {}, headers_for or {}
 
     def run(url, seconds):
         given = paths_for.get(url)
-        return load(url, duration=seconds, paths=given() if callable(given) else given,
-                    headers=headers_for.get(url), **options)
+        figures = load(url, duration=seconds, paths=given() if callable(given) else given,
+                       headers=headers_for.get(url), **options)
+        if os.environ.get("BENCH_VERBOSE"):
+            print(f"  {url} {figures.requests_per_second:.0f}/s", flush=True)
+        return figures
 
     for url in [baseline, *urls]:  # warm up: workers, caches, connections
         run(url, 1)
     results = {url: [] for url in [baseline, *urls]}
     ratios = {url: [] for url in urls}
-    for number in range(rounds):
-        for position, url in enumerate(urls):
-            order = (baseline, url) if (number + position) % 2 == 0 else (url, baseline)
-            pair = {name: run(name, duration) for name in order}
-            for name, figures in pair.items():
-                results[name].append(figures)
-            if pair[baseline].requests_per_second:
-                ratios[url].append(pair[url].requests_per_second
-                                   / pair[baseline].requests_per_second)
+    for _round in range(rounds):
+        before = run(baseline, duration)
+        results[baseline].append(before)
+        for url in urls:
+            figures = run(url, duration)
+            after = run(baseline, duration)
+            results[url].append(figures)
+            results[baseline].append(after)
+            rates = before.requests_per_second, after.requests_per_second
+            if max(rates):
+                ratios[url].append((figures.requests_per_second / (sum(rates) / 2),
+                                    abs(rates[0] - rates[1]) <= steady * max(rates)))
+            before = after
     return {url: combine(figures) for url, figures in results.items()}, ratios
 
 
