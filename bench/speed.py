@@ -2,15 +2,15 @@
 
 Starts a bare Flask hello-world (bench/baseline/bare_flask.py) and Lobby under the
 same gunicorn settings (gunicorn.conf.py, BENCH_WORKERS workers, default 2; with the
-bench's memory:// rate limits the config makes them threaded gthread workers),
-loads each URL with wrk (BENCH_CONNECTIONS connections, default 32) between two loads
-of bare Flask, in BENCH_ROUNDS rounds (default 9) of BENCH_DURATION seconds per URL in
-all (default 18), and prints requests/s, p50, p99 and the ratio to bare Flask for: /ping, an answer page (first visit, no cookie; and, for
-the record, with a cookie, which the shared-page micro-cache never answers), /faq,
-/, /search repeated and over 500 distinct queries drawn from the answers' own words
-(and over queries never asked before, which no cache holds). Then, in-process, the
-median search over 1,000 generated answers, and POST /join on PostgreSQL with 4
-workers (when it answers).
+bench's memory:// rate limits the config makes them threaded gthread workers), loads
+each URL with wrk (BENCH_CONNECTIONS connections, default 32) between two loads of
+bare Flask, in BENCH_ROUNDS rounds (default 9) of BENCH_DURATION seconds per URL in
+all (default 18), and prints requests/s, p50, p99 and the ratio to bare Flask for:
+/ping, an answer page (first visit, no cookie; and, for the record, with a cookie,
+which the shared-page micro-cache never answers), /faq, /, /search repeated and over
+500 distinct queries drawn from the answers' own words (and over queries never asked
+before, which no cache holds). Then, in-process, the median search over 1,000
+generated answers, and POST /join on PostgreSQL with 4 workers (when it answers).
 
 The ratio is the median over rounds of the URL's rate over the mean of the two bare
 Flask loads around it, counting only the steady rounds, in which those two differ by
