@@ -16,6 +16,9 @@ The ratio is the median over rounds of the URL's rate over the mean of the two b
 Flask loads around it, counting only the steady rounds, in which those two differ by
 at most 20 %: on a shared machine other work comes and goes (rates here fell to a third
 for ten seconds at a time), and a ratio taken across such a change measures the machine.
+"CPU n×" is the same comparison in server CPU per request (bare Flask's over the
+URL's, median of all rounds): how many of the URL's requests the CPU of one bare Flask
+request pays for, whatever wrk and the rest of the machine were doing.
 BENCH_VERBOSE=1 prints every load.
 """
 
@@ -200,11 +203,14 @@ def cpu_seconds(server_pid, database):
 
 
 def line(label, figures, ratios=None, goal=None):
-    text = f"{label:<40} {figures.requests_per_second:8.0f} req/s  p50 {figures.p50_ms:6.2f} ms" \
+    text = f"{label:<40} {figures.requests_per_second:6.0f} req/s  p50 {figures.p50_ms:5.2f} ms" \
            f"  p99 {figures.p99_ms:6.2f} ms"
     if ratios:
-        ratio, kept, note = ratio_of(ratios)
-        text += f"  {ratio:5.2f}× bare ({note}: {min(kept):.2f}–{max(kept):.2f})"
+        ratio, kept, note = ratio_of([(rate, steady) for rate, _cpu, steady in ratios])
+        cpu = [c for _rate, c, _steady in ratios if c]
+        text += f"  {ratio:4.2f}× bare ({note}: {min(kept):.2f}–{max(kept):.2f})"
+        if cpu:
+            text += f", CPU {statistics.median(cpu):4.2f}×"
         if goal is not None:
             text += f" (goal ≥ {goal}: {'met' if ratio >= goal else 'MISSED'})"
     if figures.errors:
@@ -255,7 +261,10 @@ def main():
                 rounds=rounds, duration=duration / rounds, connections=connections,
                 paths_for={cookie_url: [ANSWER], distinct_url: queries,
                            unseen_url: unseen_queries(words)},
-                headers_for={cookie_url: {"Cookie": "bench=1"}})
+                headers_for={cookie_url: {"Cookie": "bench=1"}},
+                cpu_for={bare.url("/"): bare.cpu_seconds,
+                         **{url: lobby.cpu_seconds for url in
+                            page_urls + [cookie_url, distinct_url, unseen_url]}})
     line("bare Flask hello-world (baseline)", results[bare.url("/")])
     for (label, _path, goal), url in zip(PAGES, page_urls, strict=True):
         line(label, results[url], ratios[url], goal)

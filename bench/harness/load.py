@@ -189,24 +189,32 @@ def interleaved(urls, rounds=3, duration=5.0, paths_for=None, **options):
 
 
 def paired(baseline, urls, rounds=5, duration=3.0, paths_for=None, headers_for=None,
-           steady=0.2, **options):
+           steady=0.2, cpu_for=None, **options):
     """Each url loaded between two loads of the baseline, `rounds` times:
     B u1 B u2 B ... uN B, so that each url's rate is compared with the baseline's
     just before and just after it.
 
-    Returns ({url: combined Figures}, {url: [(ratio, steady), ...]}), the baseline's
-    Figures under the key `baseline`. The ratio is the url's rate over the mean of
-    its two baseline loads; steady is False when those two differ by more than
-    `steady` (a share of the larger): the machine changed speed meanwhile (on a
+    Returns ({url: combined Figures}, {url: [(ratio, cpu ratio, steady), ...]}), the
+    baseline's Figures under the key `baseline`. The ratio is the url's rate over the
+    mean of its two baseline loads; steady is False when those two differ by more
+    than `steady` (a share of the larger): the machine changed speed meanwhile (on a
     shared machine other work comes and goes), so that ratio measures the machine.
-    paths_for as for `interleaved`; headers_for maps a url to headers of its own.
+    The cpu ratio is the baseline's mean server CPU per request over the url's
+    (None without cpu_for, which maps a url to a callable giving its server's CPU
+    seconds so far). paths_for as for `interleaved`; headers_for maps a url to
+    headers of its own.
     """
-    paths_for, headers_for = paths_for or {}, headers_for or {}
+    paths_for, headers_for, cpu_for = paths_for or {}, headers_for or {}, cpu_for or {}
 
     def run(url, seconds):
         given = paths_for.get(url)
+        cpu = cpu_for.get(url)
+        used = cpu() if cpu else None
         figures = load(url, duration=seconds, paths=given() if callable(given) else given,
                        headers=headers_for.get(url), **options)
+        figures.cpu_per_request = None
+        if used is not None and figures.requests:
+            figures.cpu_per_request = (cpu() - used) / figures.requests
         if os.environ.get("BENCH_VERBOSE"):
             print(f"  {url} {figures.requests_per_second:.0f}/s", flush=True)
         return figures
@@ -226,9 +234,17 @@ def paired(baseline, urls, rounds=5, duration=3.0, paths_for=None, headers_for=N
             rates = before.requests_per_second, after.requests_per_second
             if max(rates):
                 ratios[url].append((figures.requests_per_second / (sum(rates) / 2),
+                                    _cpu_ratio(figures, before, after),
                                     abs(rates[0] - rates[1]) <= steady * max(rates)))
             before = after
     return {url: combine(figures) for url, figures in results.items()}, ratios
+
+
+def _cpu_ratio(figures, before, after):
+    costs = [f.cpu_per_request for f in (before, after)]
+    if figures.cpu_per_request and all(costs):
+        return (sum(costs) / 2) / figures.cpu_per_request
+    return None
 
 
 def report(name, figures, baseline=None):

@@ -108,6 +108,28 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not answer {self.ready_path} in {self.timeout}s")
 
+    def cpu_seconds(self):
+        """CPU seconds used so far by gunicorn and its workers, the replaced ones
+        included (Linux /proc; None elsewhere). Unlike requests/s, CPU per request
+        hardly depends on what else the machine runs."""
+        if self.process is None or not os.path.isdir("/proc/self"):
+            return None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == self.process.pid:  # its own, and its reaped workers'
+                total += sum(int(n) for n in fields[11:15]) / tick
+            elif int(fields[1]) == self.process.pid:
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def output(self):
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-4000:]
