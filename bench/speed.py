@@ -34,6 +34,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [HERE, ROOT]
 
 from harness import Server, base_env, load, migrated_sqlite, paired  # noqa: E402
+from harness.cpu import process_times  # noqa: E402
 from harness.search_queries import (  # noqa: E402
     content_words,
     distinct_queries,
@@ -104,29 +105,16 @@ def join_figures(workers, duration, connections):
 
 def cpu_seconds(server_pid, database):
     """{"web": {pid: CPU s}, "database": {pid: CPU s}}: gunicorn's processes and the
-    PostgreSQL backends serving `database`, from /proc (Linux), or None elsewhere.
-
-    CPU per request does not depend on what else the machine runs, unlike requests/s.
-    """
-    if not os.path.isdir("/proc/self"):
+    PostgreSQL backends serving `database`, or None without /proc (bench/harness/cpu.py)."""
+    times = process_times()
+    if times is None:
         return None
-    tick = os.sysconf("SC_CLK_TCK")
     found = {"web": {}, "database": {}}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                command = handle.read().decode(errors="replace")
-        except OSError:
-            continue
-        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        if int(entry) == server_pid or int(fields[1]) == server_pid:
-            found["web"][int(entry)] = seconds
+    for pid, (parent, own, _reaped, command) in times.items():
+        if server_pid in (pid, parent):
+            found["web"][pid] = own
         elif command.startswith("postgres:") and f" {database} " in command:
-            found["database"][int(entry)] = seconds
+            found["database"][pid] = own
     return found
 
 

@@ -18,6 +18,7 @@ from flask import g, request
 from services.privacy.masking import mask_emails
 from web.request_ids import new_request_id
 from web.secret_paths import mask_path, mask_secret_paths_in
+from web.security_headers import append_checked
 
 # A request id we accept from a proxy: short and plain, so it cannot forge log lines.
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -166,22 +167,12 @@ def _log_request(response):
     duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
     request_id = getattr(context, "request_id", None) or new_request_id()
     headers = response.headers
-    if "X-Request-Id" not in headers:
-        # Straight into the list: the id matched REQUEST_ID_RE or is ours, so it
-        # needs none of the checks Headers.add makes on every value.
-        _append(headers, ("X-Request-Id", request_id))
+    if "X-Request-Id" not in headers:  # the id matched REQUEST_ID_RE or is ours
+        append_checked(headers, [("X-Request-Id", request_id)])
     current = request._get_current_object()
     write_request_line(current.method, masked_request_path(current.path),
                        response.status_code, duration_ms, request_id)
     return response
-
-
-def _append(headers, pair):
-    items = getattr(headers, "_list", None)
-    if isinstance(items, list):
-        items.append(pair)
-    else:  # a Headers without its list (another Werkzeug): the checked way
-        headers.add(*pair)
 
 
 def write_request_line(method, path, status, duration_ms, request_id):

@@ -106,7 +106,7 @@ def add_security_headers(response):
     missing = [header for lowered, header in DEFAULT_HEADERS if lowered not in present]
     if is_secure and "strict-transport-security" not in present:
         missing.append(_HSTS_HEADER)
-    _append_checked(headers, missing)
+    append_checked(headers, missing)
     path = current.path
     secret = is_secret_path(path)
     if secret:
@@ -118,11 +118,12 @@ def add_security_headers(response):
     return response
 
 
-def _append_checked(headers, pairs):
-    """headers.extend(pairs) for our own constant headers, checked once at import.
+def append_checked(headers, pairs):
+    """headers.extend(pairs) for headers whose values were checked already: our own
+    constants (checked once, below) or a request id that matched REQUEST_ID_RE.
 
     Headers.extend checks every value for newlines on every response (~10 µs for
-    the six of them); these never change, so they go straight into its list.
+    the six of them); these go straight into its list.
     """
     items = getattr(headers, "_list", None)
     if isinstance(items, list):

@@ -10,6 +10,8 @@ import sys
 import tempfile
 import time
 
+from harness.cpu import process_times
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYTHON = sys.executable
 
@@ -110,24 +112,17 @@ class Server:
 
     def cpu_seconds(self):
         """CPU seconds used so far by gunicorn and its workers, the replaced ones
-        included (Linux /proc; None elsewhere). Unlike requests/s, CPU per request
-        hardly depends on what else the machine runs."""
-        if self.process is None or not os.path.isdir("/proc/self"):
+        included (Linux /proc; None elsewhere)."""
+        times = process_times() if self.process is not None else None
+        if times is None:
             return None
-        tick = os.sysconf("SC_CLK_TCK")
+        pid = self.process.pid
         total = 0.0
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(entry) == self.process.pid:  # its own, and its reaped workers'
-                total += sum(int(n) for n in fields[11:15]) / tick
-            elif int(fields[1]) == self.process.pid:
-                total += (int(fields[11]) + int(fields[12])) / tick
+        for process, (parent, own, reaped, _command) in times.items():
+            if process == pid:  # its own, and its reaped workers'
+                total += own + reaped
+            elif parent == pid:
+                total += own
         return total
 
     def output(self):
