@@ -17,10 +17,11 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from clock import utcnow
 from models import JobStatus, PendingJob
+from services.jobs.claims import ClaimQueue
 from services.jobs.registry import LOOKUPS, resolve
 from services.privacy.masking import mask_emails
 
@@ -47,38 +48,26 @@ def _insert_job_statement():
     return insert(PendingJob.__table__)  # built once: the same statement and cache key every time
 
 
-def _claim_timeout():
-    return timedelta(seconds=current_app.config["WORKER_CLAIM_TIMEOUT"])
+def _claim_values(now):
+    return {"status": JobStatus.RUNNING, "claimed_at": now, "attempts": PendingJob.attempts + 1}
 
 
-def _claimable(now):
-    return or_(
-        (PendingJob.status == JobStatus.PENDING) & (PendingJob.run_after <= now),
-        (PendingJob.status == JobStatus.RUNNING) & (PendingJob.claimed_at < now - _claim_timeout()),
-    )
+QUEUE = ClaimQueue(
+    model=PendingJob,
+    ready=lambda: PendingJob.status == JobStatus.PENDING,
+    held=lambda: PendingJob.status == JobStatus.RUNNING,
+    due=PendingJob.run_after,
+    claim_values=_claim_values,
+)
 
 
 def due_ids(session, now, limit=100):
-    query = (
-        select(PendingJob.id).where(_claimable(now)).order_by(PendingJob.id).limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    session.commit()
-    return ids
+    return QUEUE.due_ids(session, now, limit)
 
 
 def claim(session, job_id, now):
     """Mark one job as ours; False when another worker has it."""
-    won = session.execute(
-        update(PendingJob)
-        .where(PendingJob.id == job_id, _claimable(now))
-        .values(status=JobStatus.RUNNING, claimed_at=now, attempts=PendingJob.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
-    return won == 1
+    return QUEUE.claim(session, job_id, now)
 
 
 def run_due(session, now=None):

@@ -22,18 +22,15 @@ from email.utils import parseaddr
 
 from flask import current_app
 from flask_mail import Message
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 
 from clock import utcnow
 from models import OutboxEmail, OutboxStatus
+from services.jobs.claims import ClaimQueue
 from services.privacy.masking import mask_emails
 
 log = logging.getLogger(__name__)
 
-
-
-def _stale_claim():
-    return timedelta(seconds=current_app.config["WORKER_CLAIM_TIMEOUT"])
 
 
 def record_email(session, *, kind, to, subject, body_text, body_html, request_id=None):
@@ -54,47 +51,24 @@ def record_email(session, *, kind, to, subject, body_text, body_html, request_id
     return row
 
 
+QUEUE = ClaimQueue(
+    model=OutboxEmail,
+    ready=lambda: OutboxEmail.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
+    held=lambda: OutboxEmail.status == OutboxStatus.SENDING,
+    due=OutboxEmail.next_attempt_at,
+    claim_values=lambda now: {"status": OutboxStatus.SENDING, "claimed_at": now},
+    order_by=(OutboxEmail.next_attempt_at, OutboxEmail.id),
+)
+
+
 def claim(session, email_id, now=None):
     """Mark one email as being sent by us; False when another sender has it."""
-    now = now or utcnow()
-    result = session.execute(
-        update(OutboxEmail)
-        .where(
-            OutboxEmail.id == email_id,
-            or_(
-                OutboxEmail.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]),
-                (OutboxEmail.status == OutboxStatus.SENDING)
-                & (OutboxEmail.claimed_at < now - _stale_claim()),
-            ),
-        )
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result.rowcount == 1
+    return QUEUE.claim(session, email_id, now or utcnow())
 
 
 def due_ids(session, limit=100, now=None):
     """Ids of emails ready for a (re)try, oldest first; skips rows others lock."""
-    now = now or utcnow()
-    query = (
-        select(OutboxEmail.id)
-        .where(
-            or_(
-                OutboxEmail.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED])
-                & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == OutboxStatus.SENDING)
-                & (OutboxEmail.claimed_at < now - _stale_claim()),
-            )
-        )
-        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    session.commit()
-    return ids
+    return QUEUE.due_ids(session, now or utcnow(), limit)
 
 
 def send_due(session, limit=100, now=None):
