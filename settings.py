@@ -98,8 +98,13 @@ DEFAULTS = {
     "LOG_FORMAT": "text",
     # The community platform: none, circle or discourse (see README "Connecting your community").
     "COMMUNITY_PLATFORM": "none",
-    "COMMUNITY_TIMEOUT": 5,  # seconds per call while a person waits (accepting, screening)
-    "COMMUNITY_WORKER_TIMEOUT": 20,  # seconds per call from the background sender
+    # Seconds one attempt may take in all (connect, headers, body, every call it
+    # makes): while a person waits (accepting, screening), and from the worker.
+    "COMMUNITY_TIMEOUT": 5,
+    "COMMUNITY_WORKER_TIMEOUT": 20,
+    # API calls a minute per process; 0: the platform's documented rate (Circle
+    # 400, i.e. 2,000 per 5 minutes; Discourse's admin API 60).
+    "COMMUNITY_REQUESTS_PER_MINUTE": 0,
     "COMMUNITY_GIVE_UP_HOURS": 24,
     "CIRCLE_API_URL": "https://app.circle.so/api/admin/v2",
     "CIRCLE_API_TOKEN": "",
@@ -131,7 +136,7 @@ _INTS = {
     "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_SIGN_IN_FREE_TRIES", "STAFF_SIGN_IN_MAX_DELAY",
     "STAFF_SIGN_IN_ALERT_AFTER",
     "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT",
-    "COMMUNITY_TIMEOUT",
+    "COMMUNITY_TIMEOUT", "COMMUNITY_REQUESTS_PER_MINUTE",
     "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
     "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",

@@ -4,7 +4,15 @@ from flask.cli import AppGroup
 
 import db
 from services.community import CommunityError, connector_for
-from services.community.provisioning import reprovision, retry_all
+from services.community.provisioning import (
+    IN_PROGRESS,
+    PROVISIONED,
+    REFUSED,
+    WAITING,
+    heal_credential_refusals,
+    reprovision,
+    retry_all,
+)
 from services.community.sync import joined_requests, missing_from_platform
 
 group = AppGroup("community", help="The community platform (COMMUNITY_PLATFORM).")
@@ -17,7 +25,11 @@ def _connector():
 
 @group.command("check")
 def check():
-    """Call the platform with the configured credentials; exit 1 with the reason if it fails."""
+    """Call the platform with the configured credentials; exit 1 with the reason if it fails.
+
+    When the call succeeds, tasks refused earlier for the credentials go back
+    to waiting: the background sender makes those people members now.
+    """
     connector = _connector()
     try:
         report = connector.check()
@@ -26,6 +38,9 @@ def check():
         raise SystemExit(1) from None
     click.echo(f"Platform: {report.platform}")
     click.echo(f"Community: {report.community}")
+    healed = heal_credential_refusals(db.get_session())
+    if healed:
+        click.echo(f"{healed} task(s) refused for the credentials are waiting again.")
     for found in report.found:
         click.echo(f"  {found}: exists")
     for missing in report.missing:
@@ -38,11 +53,11 @@ def check():
 
 @group.command("retry")
 def retry():
-    """Attempt every waiting provisioning task now, whatever its backoff (after an outage)."""
+    """Attempt every waiting and refused provisioning task now, whatever its backoff."""
     counts = retry_all(db.get_session())
     click.echo(
-        f"Provisioned {counts['provisioned']}, still failing {counts['waiting']}, "
-        f"refused {counts['refused']}."
+        f"Provisioned {counts[PROVISIONED]}, still waiting {counts[WAITING]}, "
+        f"still refused {counts[REFUSED]}, in progress {counts[IN_PROGRESS]}."
     )
 
 
@@ -59,7 +74,10 @@ def sync(dry_run):
         missing = missing_from_platform(session, connector)
     except CommunityError as error:
         raise click.ClickException(f"{connector.name}: {error.message}") from None
-    click.echo(f"{len(joined_requests(session))} joined, {len(missing)} missing on the platform.")
+    click.echo(
+        f"{len(joined_requests(session))} joined, {len(missing)} missing on the platform "
+        f"({connector.calls} API call(s) to compare)."
+    )
     for request in missing:
         if dry_run:
             click.echo(f"  {request.reference}  {request.name}: missing")

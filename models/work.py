@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -48,6 +49,10 @@ class CommunityProvisioning(Base):
     already_member: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where the person goes in (Discourse's invite link); None: our own "you're in" page.
     way_in_url: Mapped[str | None] = mapped_column(String(2000))
+    # An add left for the platform and no answer proved it failed: look up first next time.
+    add_maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "credentials" when our key or token was refused: healed by a passing `community check`.
+    refused_for: Mapped[str | None] = mapped_column(String(20))
 
     request: Mapped[MembershipRequest] = relationship()
 

@@ -105,16 +105,22 @@ def test_new_review_notification_mentions_platform_failures(
     assert "1 accepted invitation(s) failing on the community platform" in notice.body_text
 
 
-def test_healthz_recovers_once_an_attempt_succeeds(app, client, make_account, make_request):
+def test_healthz_counts_every_refused_task_not_the_latest(
+    app, client, make_account, make_request
+):
     app.config["COMMUNITY_PLATFORM"] = "circle"
     accepted(app, make_account, make_request, "a@a.example", "failed", "401: bad token")
-    with app_session(app) as session:
-        task = session.scalar(select(CommunityProvisioning))
-        task.last_attempt_at = utcnow() - timedelta(minutes=1)
-    assert client.get("/healthz").get_json()["community"] == "failing: 401: bad token"
-    accepted(app, make_account, make_request, "b@b.example", "done")
+    accepted(app, make_account, make_request, "b@b.example", "failed", "401: bad token")
+    accepted(app, make_account, make_request, "c@c.example", "done")
     with app_session(app) as session:
         newest = session.scalars(select(CommunityProvisioning).order_by(
             CommunityProvisioning.id.desc())).first()
-        newest.last_attempt_at = utcnow()
+        newest.last_attempt_at = utcnow()  # the latest attempt went well...
+    health = client.get("/healthz")
+    # ...and two people are still refused: the site is up, the platform part says so.
+    assert health.status_code == 200 and health.get_json()["status"] == "ok"
+    assert health.get_json()["community"] == "failing: 2 refused"
+    with app_session(app) as session:
+        for task in session.scalars(select(CommunityProvisioning)):
+            task.status = ProvisioningStatus.DONE
     assert client.get("/healthz").get_json()["community"] == "ok"

@@ -3,7 +3,7 @@ from flask import current_app, jsonify, render_template
 import db
 from blueprints.main import bp
 from services import health
-from services.community.provisioning import connector_health
+from services.community.task_report import connector_health
 from services.content.home import TILES, top_answers
 from services.content.index import get_index
 from web.http_cache import public_page, shared_page

@@ -6,7 +6,8 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm
 from blueprints.staff.routes import _request_or_404
-from services.community.provisioning import PROVISIONED, REFUSED, problems, try_again
+from services.community.provisioning import PROVISIONED, REFUSED, try_again
+from services.community.task_report import problems
 
 TRY_AGAIN_SAYS = {
     PROVISIONED: ("Done: the person is a member now and has been emailed.", "success"),

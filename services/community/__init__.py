@@ -7,13 +7,14 @@ from services.community.base import (  # noqa: F401  (the package's public surfa
     Provisioned,
     Refused,
     Retryable,
+    Unexpected,
 )
 
 PLATFORMS = ("none", "circle", "discourse")
 
 
 def connector_for(config, timeout=None):
-    """The connector COMMUNITY_PLATFORM names, calling with `timeout` seconds per request.
+    """The connector COMMUNITY_PLATFORM names; each attempt it makes ends within `timeout` s.
 
     A setting it cannot read gives a connector that refuses every call with the
     reason, so a typo shows up for staff and in `community check` instead of

@@ -1,15 +1,23 @@
 """The interface every connector offers, its outcomes and its errors.
 
 Errors carry a message safe to show staff and write to logs: the platform's own
-words and the HTTP status, never the token or the request headers.
+words and the HTTP status, never the token or the request headers. An answer
+counts only when it has the documented shape; anything else is `Unexpected`.
 """
 
 import logging
+import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import requests
+from services.community import http_calls
+from services.community.http_calls import CallFailed, Deadline, TooLarge
+from services.privacy.masking import mask_emails
 
 log = logging.getLogger("services.community")
+
+SHOWN_CHARACTERS = 200  # of an unexpected answer, masked, for staff
 
 
 class CommunityError(Exception):
@@ -22,15 +30,34 @@ class CommunityError(Exception):
 
 
 class Retryable(CommunityError):
-    """Down, slow, 5xx or rate limited: try again later (not before `retry_after` seconds)."""
+    """Down, slow, 5xx or rate limited: try again later (not before `retry_after` seconds).
 
-    def __init__(self, message, status=None, retry_after=None):
+    `maybe_done`: an add may have reached the platform (a timeout or a reset
+    after sending), so the next attempt looks the person up first. `patient`:
+    a wait the platform set (a daily limit), which never counts towards giving up.
+    """
+
+    def __init__(self, message, status=None, retry_after=None, maybe_done=False, patient=False):
         super().__init__(message, status)
         self.retry_after = retry_after
+        self.maybe_done = maybe_done
+        self.patient = patient
+
+
+class Unexpected(Retryable):
+    """The platform (or something in front of it) answered something not documented."""
 
 
 class Refused(CommunityError):
-    """Credentials refused, a plan limit or a validation error: retrying will not help."""
+    """Credentials refused, a plan limit or a validation error: retrying will not help.
+
+    `credentials` is True when our key or token was refused: such tasks go back
+    to waiting once `community check` succeeds with the fixed credentials.
+    """
+
+    def __init__(self, message, status=None, credentials=False):
+        super().__init__(message, status)
+        self.credentials = credentials
 
 
 @dataclass
@@ -73,21 +100,27 @@ def ids_from(value):
     return out
 
 
-# Words of a 422 that means the address already has an account (not a real validation error).
-EXISTS_WORDS = ("already", "exists", "taken")
-
-
-def says_exists(message):
-    return any(word in message.lower() for word in EXISTS_WORDS)
+def is_id(value):
+    """A platform id as the APIs document it: an integer (not a bool, not a string)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class HttpConnector:
-    """Shared HTTP plumbing: every call has a timeout, and no error text holds a secret."""
+    """Shared HTTP plumbing: one deadline per attempt, no redirects, only checked answers."""
 
     name = "?"
+    # Requests a minute the platform documents for its API (kept per process).
+    requests_per_minute = 60
+    # True when an add makes a member at once (Circle); False when it makes an invite.
+    add_creates_member = True
 
-    def __init__(self, timeout):
-        self.timeout = timeout
+    def __init__(self, config, timeout):
+        self.timeout = float(timeout)
+        self._deadline = None
+        self._last_call = None
+        self.calls = 0  # how many HTTP calls this connector made (`community sync` says)
+        per_minute = config.get("COMMUNITY_REQUESTS_PER_MINUTE") or self.requests_per_minute
+        self.min_interval = 60.0 / float(per_minute)
 
     def _headers(self):
         raise NotImplementedError
@@ -95,62 +128,137 @@ class HttpConnector:
     def _base_url(self):
         raise NotImplementedError
 
-    def _call(self, method, path, **kwargs):
+    def _secrets(self):
+        """Our own credentials, never to be shown even if the platform echoes them."""
+        return ()
+
+    @contextmanager
+    def attempt(self):
+        """One deadline (`timeout` seconds) over every call made inside; nested: the outer one."""
+        if self._deadline is not None:
+            yield self._deadline
+            return
+        self._deadline = Deadline(self.timeout)
+        try:
+            yield self._deadline
+        finally:
+            self._deadline = None
+
+    def _pace(self, deadline):
+        """Keep under the platform's documented rate; a wait past the deadline is a retry."""
+        if self._last_call is None:
+            return
+        wait = self._last_call + self.min_interval - time.monotonic()
+        if wait > 0:
+            if wait >= deadline.left():
+                raise Retryable(f"{self.name}: no time left within our rate limit")
+            time.sleep(wait)
+
+    def _call(self, method, path, params=None, json_body=None):
+        """One call within the attempt's deadline; the Answer (never a 3xx)."""
         url = self._base_url().rstrip("/") + path
-        try:
-            response = requests.request(
-                method, url, headers=self._headers(), timeout=self.timeout, **kwargs
+        with self.attempt() as deadline:
+            self._pace(deadline)
+            self._last_call = time.monotonic()
+            self.calls += 1
+            try:
+                answer = http_calls.send(method, url, deadline, self._headers(), params, json_body)
+            except CallFailed as failed:
+                raise self._failed(failed, deadline) from None
+            except TooLarge:
+                raise Unexpected(f"{self.name} answered more than we ever expect from {path}") from None
+        if 300 <= answer.status < 400:
+            host = http_calls.urlsplit(answer.location).hostname or "an unnamed place"
+            raise Unexpected(
+                f"{answer.status}: {self.name} redirected {path} to {host}; not followed",
+                answer.status,
             )
-        except requests.Timeout:
-            raise Retryable(f"{self.name} did not answer within {self.timeout:g} s") from None
-        except requests.ConnectionError:
-            raise Retryable(f"could not connect to {self.name}") from None
-        except requests.RequestException as error:
-            raise Retryable(f"{self.name} request failed ({type(error).__name__})") from None
-        return response
+        return answer
 
-    def _json(self, response):
-        try:
-            return response.json()
-        except ValueError:
-            return None
+    def _failed(self, failed, deadline):
+        if failed.timed_out:
+            message = f"{self.name} did not answer within {deadline.seconds:g} s"
+        elif not failed.sent:
+            message = f"could not connect to {self.name} ({failed.reason})"
+        else:
+            message = f"{self.name} broke off the call ({failed.reason})"
+        return Retryable(message, maybe_done=failed.sent)
 
-    def _error_for(self, response, retry_after=None):
+    def unexpected(self, answer, path):
+        """The error for an answer of the wrong shape, with the start of it, masked."""
+        shown = re.sub(r"\s+", " ", answer.text()).strip()
+        for secret in self._secrets():
+            if secret:
+                shown = shown.replace(secret, "***")
+        shown = mask_emails(shown)[:SHOWN_CHARACTERS]
+        kind = (answer.content_type or "no type").split(";")[0]
+        return Unexpected(
+            f"{answer.status}: {self.name} answered something unexpected from {path} "
+            f"({kind}): {shown!r}",
+            answer.status,
+        )
+
+    def json_object(self, answer, path):
+        body = answer.json()
+        if not isinstance(body, dict):
+            raise self.unexpected(answer, path)
+        return body
+
+    def _error_for(self, answer, path):
         """The typed error of a non-2xx answer, with the platform's own message."""
-        status = response.status_code
-        said = self._platform_message(response)
-        meaning = self._credentials_refused(response)
+        status = answer.status
+        body = answer.json()
+        if body is None and status < 500:
+            # A 4xx that is not the platform's JSON came from something in between.
+            return self.unexpected(answer, path)
+        said = self._platform_message(body) or "no message"
+        meaning = self._credentials_refused(answer.status, body)
         message = f"{status}: {meaning} ({said})" if meaning else f"{status}: {said}"
         if status == 429 or status >= 500:
-            return Retryable(message, status, retry_after)
-        return Refused(message, status)
+            return Retryable(message, status, self._retry_after(answer, body))
+        return Refused(message, status, credentials=bool(meaning))
 
-    def _platform_message(self, response):
+    def _raise_for(self, answer, path):
+        raise self._error_for(answer, path)
+
+    def _platform_message(self, body):
         raise NotImplementedError
 
-    def _credentials_refused(self, response):
+    def _credentials_refused(self, status, body):
         """Plain words when the answer means our credentials are wrong, else None."""
         return None
 
-    def retry_after_header(self, response):
-        raw = response.headers.get("Retry-After", "")
+    def _retry_after(self, answer, body):
         try:
-            return max(0.0, float(raw))
+            return max(0.0, float(answer.retry_after))
         except ValueError:
             return None
 
-    def provision(self, email, name):
-        """Make `email` a member, looking it up first so nobody is added twice."""
-        found = self.find_member(email)
-        if found is not None:
-            return Provisioned(already_member=True, member_id=found.member_id)
-        return self.add_member(email, name)
+    def provision(self, email, name, look_first=False, before_add=None):
+        """Make `email` a member within one deadline.
+
+        `look_first` when an earlier add may have reached the platform: a member
+        found then is the one our own add made (welcomed as new). Otherwise the
+        add goes straight out and only a refusal (422) leads to a look-up.
+        `before_add` runs just before the add is sent (the caller notes it).
+        """
+        with self.attempt():
+            if look_first:
+                found = self.find_member(email)
+                if found is not None:
+                    return Provisioned(
+                        already_member=not self.add_creates_member, member_id=found.member_id
+                    )
+            if before_add is not None:
+                before_add()
+            return self.add_member(email, name)
 
 
 class NoPlatform:
     """COMMUNITY_PLATFORM=none: nothing is called; accepted people go to COMMUNITY_URL."""
 
     name = "none"
+    calls = 0
 
     def __init__(self, config):
         self.community_url = config.get("COMMUNITY_URL", "")
@@ -161,7 +269,7 @@ class NoPlatform:
     def add_member(self, email, name):
         return Provisioned(already_member=False, link=self.community_url)
 
-    def provision(self, email, name):
+    def provision(self, email, name, look_first=False, before_add=None):
         return self.add_member(email, name)
 
     def check(self):
@@ -171,11 +279,13 @@ class NoPlatform:
 class Misconfigured:
     """A platform whose settings cannot be read: every call is refused with the reason."""
 
+    calls = 0
+
     def __init__(self, name, reason):
         self.name = name
         self.reason = reason
 
-    def _refuse(self, *_args):
+    def _refuse(self, *_args, **_kwargs):
         raise Refused(self.reason)
 
-    find_member = add_member = provision = check = _refuse
+    find_member = add_member = provision = check = member_emails = _refuse

@@ -1,12 +1,16 @@
 """Provisioning tasks: make each accepted person a member on the platform, exactly once.
 
 A task is a `community_provisioning` row written in the transaction that accepts
-the invitation. Whoever attempts it first claims it with a conditional UPDATE
-(claimed_at set only where it is free or stale), commits the claim, and only
-then calls the platform, outside any open transaction. So two senders (or a
-sender and the accepting browser) never provision the same person twice, and
-no row lock is held while the platform is slow. The connector looks the person
-up before adding them, which also covers a claim that went stale mid-call.
+the invitation. Whoever attempts it first claims it through the one claim helper
+(services.jobs.claims), commits the claim, and only then calls the platform,
+outside any open transaction; the outcome is saved only while the claim is still
+its own. So two senders (or a sender and the accepting browser) never provision
+the same person twice, and no row lock is held while the platform is slow. A
+claim older than WORKER_CLAIM_TIMEOUT (a worker killed mid-call) is taken over.
+
+Just before an add is sent the task notes it (`add_maybe_sent`); only then (a
+timeout, a reset after sending, a takeover) does the next attempt look the
+person up first, so an ordinary retry costs one call against the quota, not two.
 """
 
 import logging
@@ -15,22 +19,34 @@ from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select, update
 
 from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus
 from services.community import Refused, Retryable, connector_for
+from services.jobs.claims import ClaimQueue
 from services.mail import emails
 from services.membership.events import SYSTEM, record_event
 
 log = logging.getLogger(__name__)
 
-STALE_CLAIM = timedelta(minutes=10)
 FIRST_DELAY = 60  # seconds before the first retry; doubles each time
-LONGEST_DELAY = 3600
-PROBLEM_AGE = timedelta(hours=1)  # failures older than this are shown to staff
+LONGEST_DELAY = 600  # so a recovered platform drains the queue within minutes
+BATCH = 50
 
-PROVISIONED, WAITING, REFUSED = "provisioned", "waiting", "refused"
+PROVISIONED, WAITING, REFUSED, IN_PROGRESS = "provisioned", "waiting", "refused", "in progress"
+HELD = "held"  # waiting, and the platform asked everyone to wait (429): stop this pass
+CREDENTIALS = "credentials"  # refused_for: our key or token was refused
+
+Task = CommunityProvisioning
+QUEUE = ClaimQueue(
+    model=Task,
+    ready=lambda: (Task.status == ProvisioningStatus.WAITING) & Task.claimed_at.is_(None),
+    held=lambda: (Task.status == ProvisioningStatus.WAITING) & Task.claimed_at.is_not(None),
+    due=Task.next_attempt_at,
+    claim_values=lambda now: {"claimed_at": now},
+    order_by=(Task.next_attempt_at, Task.id),
+)
 
 
 def start_provisioning(session, request, platform, now=None):
@@ -58,86 +74,137 @@ def task_for(session, request):
     )
 
 
-def _claim(session, task_id, now, any_time=False):
-    """Take the task for this caller; False when someone else has it (or it is not due)."""
-    conditions = [
-        CommunityProvisioning.id == task_id,
-        CommunityProvisioning.status == ProvisioningStatus.WAITING,
-        or_(
-            CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.claimed_at < now - STALE_CLAIM,
-        ),
-    ]
-    if not any_time:
-        conditions.append(CommunityProvisioning.next_attempt_at <= now)
-    won = session.execute(
-        update(CommunityProvisioning)
-        .where(*conditions)
-        .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
-    return won == 1
-
-
 def attempt(session, task_id, connector, now=None, any_time=False):
-    """Claim one task and call the platform; returns provisioned, waiting, refused or None.
+    """Claim one task and call the platform; returns provisioned, waiting, held, refused or None.
 
-    None means another caller holds the task. Commits the claim before the
-    call and the outcome (with the welcome email) after it.
+    None means another caller holds the task (or took it over from us). Commits
+    the claim before the call and the outcome (with the welcome email) after it.
     """
     now = now or utcnow()
-    if not _claim(session, task_id, now, any_time):
+    before = session.get(CommunityProvisioning, task_id, populate_existing=True)
+    taken_over = before is not None and before.claimed_at is not None
+    if not QUEUE.claim(session, task_id, now, any_time):
         return None
     task = session.get(CommunityProvisioning, task_id, populate_existing=True)
     request = task.request
+    look_first = task.add_maybe_sent or taken_over
     task.attempts += 1
     task.last_attempt_at = now
+    adding = []
+
+    def note_add():
+        # Saved before the add leaves: a worker killed now still leaves the mark.
+        adding.append(True)
+        task.add_maybe_sent = True
+        session.commit()
+
     try:
-        result = connector.provision(request.email, request.name)
+        result = connector.provision(
+            request.email, request.name, look_first=look_first, before_add=note_add
+        )
     except Retryable as error:
+        if adding:
+            task.add_maybe_sent = error.maybe_done
         outcome = _failed_for_now(session, task, error, now)
     except Refused as error:
-        outcome = _refused(session, task, error.message, now)
+        task.add_maybe_sent = False
+        outcome = _refused(session, task, error.message, now, error.credentials)
     else:
-        task.status = ProvisioningStatus.DONE
-        task.done_at = now
-        task.member_id = result.member_id or None
-        task.already_member = result.already_member
-        task.way_in_url = result.link
-        task.last_error = None
-        record_event(
-            session, request, "community_member", SYSTEM,
-            platform=task.platform, already_member=result.already_member,
-        )
-        emails.send_welcome(
-            session, request, way_in_url=result.link, platform=task.platform,
-            already_member=result.already_member,
-        )
+        _provisioned(session, task, result, now)
         outcome = PROVISIONED
-    task.claimed_at = None
+    return outcome if _release(session, task_id, now) else None
+
+
+def _release(session, task_id, claimed_at):
+    """Save the outcome only while the claim is still ours (not taken over meanwhile)."""
+    still_ours = session.execute(
+        update(CommunityProvisioning)
+        .where(CommunityProvisioning.id == task_id, CommunityProvisioning.claimed_at == claimed_at)
+        .values(claimed_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not still_ours:
+        session.rollback()
+        log.warning("community: task %s was taken over by another sender", task_id)
+        return False
     session.commit()
-    return outcome
+    return True
+
+
+def _provisioned(session, task, result, now):
+    had_failed = task.first_failed_at is not None
+    task.status = ProvisioningStatus.DONE
+    task.done_at = now
+    task.member_id = result.member_id or None
+    task.already_member = result.already_member
+    task.way_in_url = result.link
+    task.last_error = None
+    task.refused_for = None
+    task.add_maybe_sent = False
+    request = task.request
+    record_event(
+        session, request, "community_member", SYSTEM,
+        platform=task.platform, already_member=result.already_member,
+    )
+    emails.send_welcome(
+        session, request, way_in_url=result.link, platform=task.platform,
+        already_member=result.already_member,
+    )
+    if had_failed:
+        bring_forward(session, now)
+
+
+def bring_forward(session, now):
+    """The platform answers again: everyone waiting on a backoff is due now."""
+    session.execute(
+        update(CommunityProvisioning)
+        .where(
+            CommunityProvisioning.status == ProvisioningStatus.WAITING,
+            CommunityProvisioning.claimed_at.is_(None),
+            CommunityProvisioning.next_attempt_at > now,
+                )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def hold_everyone(session, until):
+    """The platform asked us to wait (429): nobody's next try comes before `until`."""
+    session.execute(
+        update(CommunityProvisioning)
+        .where(
+            CommunityProvisioning.status == ProvisioningStatus.WAITING,
+            CommunityProvisioning.claimed_at.is_(None),
+            CommunityProvisioning.next_attempt_at < until,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _failed_for_now(session, task, error, now):
     task.first_failed_at = task.first_failed_at or now
     give_up = timedelta(hours=current_app.config["COMMUNITY_GIVE_UP_HOURS"])
-    if now - task.waiting_since >= give_up:
+    if not error.patient and now - task.waiting_since >= give_up:
         return _refused(session, task, f"gave up after {task.attempts} tries: {error.message}", now)
     task.last_error = error.message
-    task.next_attempt_at = now + timedelta(seconds=retry_delay(task.attempts, error.retry_after))
+    delay = retry_delay(task.attempts, error.retry_after)
+    task.next_attempt_at = now + timedelta(seconds=delay)
     log.warning(
         "community: %s for request %s failed (%s); retrying at %s",
         task.platform, task.request.reference, error.message, task.next_attempt_at.isoformat(),
     )
+    if error.status == 429:
+        hold_everyone(session, task.next_attempt_at)
+        return HELD
     return WAITING
 
 
-def _refused(session, task, message, now):
+def _refused(session, task, message, now, credentials=False):
     task.status = ProvisioningStatus.FAILED
     task.first_failed_at = task.first_failed_at or now
     task.last_error = message
+    task.refused_for = CREDENTIALS if credentials else None
     record_event(session, task.request, "community_failed", SYSTEM, message=message)
     log.error(
         "community: %s refused to add request %s: %s",
@@ -147,38 +214,26 @@ def _refused(session, task, message, now):
 
 
 def retry_delay(attempts, retry_after=None, rand=random.random):
-    """Exponential backoff with jitter (half to all of the step), never before Retry-After."""
+    """The platform's own wait when it names one; else capped exponential backoff with jitter."""
+    if retry_after is not None:
+        return retry_after + rand()  # a second's spread, so a queue does not return at once
     step = min(FIRST_DELAY * 2 ** max(attempts - 1, 0), LONGEST_DELAY)
-    delay = step * (0.5 + rand() / 2)
-    return max(delay, retry_after or 0)
-
-
-def _due_ids(session, now, any_time=False, limit=50):
-    query = select(CommunityProvisioning.id).where(
-        CommunityProvisioning.status == ProvisioningStatus.WAITING,
-        or_(
-            CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.claimed_at < now - STALE_CLAIM,
-        ),
-    )
-    if not any_time:
-        query = query.where(CommunityProvisioning.next_attempt_at <= now)
-    ids = list(session.scalars(query.order_by(CommunityProvisioning.next_attempt_at).limit(limit)))
-    session.commit()
-    return ids
+    return step * (0.5 + rand() / 2)
 
 
 def _run(session, now, any_time):
     counts = Counter()
-    ids = _due_ids(session, now, any_time)
+    ids = QUEUE.due_ids(session, now, limit=BATCH, any_time=any_time)
     if not ids:
         return counts
     config = current_app.config
-    connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
     for task_id in ids:
+        # A connector (and its deadline) per attempt: COMMUNITY_WORKER_TIMEOUT each.
+        connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
         outcome = attempt(session, task_id, connector, now, any_time)
-        if outcome:
-            counts[outcome] += 1
+        counts[WAITING if outcome == HELD else outcome or IN_PROGRESS] += 1
+        if outcome == HELD:
+            break  # the platform asked for a pause: the rest wait for it too
     return counts
 
 
@@ -193,8 +248,45 @@ def run_due(session, now):
 
 
 def retry_all(session, now=None):
-    """Attempt every waiting task now, whatever its backoff (`community retry`)."""
-    return _run(session, now or utcnow(), any_time=True)
+    """`community retry`: waiting and refused tasks, now, whatever their backoff.
+
+    Returns a Counter of provisioned, waiting, refused and "in progress" (held
+    by another sender right now, including a claim not yet stale).
+    """
+    now = now or utcnow()
+    session.execute(
+        update(CommunityProvisioning)
+        .where(CommunityProvisioning.status == ProvisioningStatus.FAILED)
+        .values(status=ProvisioningStatus.WAITING, waiting_since=now, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    counts = _run(session, now, any_time=True)
+    counts[IN_PROGRESS] += session.scalar(
+        select(func.count(CommunityProvisioning.id)).where(
+            CommunityProvisioning.status == ProvisioningStatus.WAITING,
+            CommunityProvisioning.claimed_at.is_not(None),
+        )
+    )
+    session.commit()
+    return counts
+
+
+def heal_credential_refusals(session, now=None):
+    """After `community check` succeeds: tasks refused for our credentials wait again."""
+    now = now or utcnow()
+    healed = session.execute(
+        update(CommunityProvisioning)
+        .where(
+            CommunityProvisioning.status == ProvisioningStatus.FAILED,
+            CommunityProvisioning.refused_for == CREDENTIALS,
+        )
+        .values(status=ProvisioningStatus.WAITING, waiting_since=now, next_attempt_at=now,
+                refused_for=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return healed
 
 
 def try_again(session, request, now=None):
@@ -206,43 +298,9 @@ def try_again(session, request, now=None):
     task.status = ProvisioningStatus.WAITING
     task.waiting_since = now
     task.next_attempt_at = now
-    task.claimed_at = None
     session.commit()
     config = current_app.config
     return attempt(session, task.id, connector_for(config, config["COMMUNITY_TIMEOUT"]), now)
-
-
-def problems(session, now=None):
-    """Tasks staff should look at: failed, or still failing after an hour."""
-    now = now or utcnow()
-    return list(
-        session.scalars(
-            select(CommunityProvisioning)
-            .where(
-                or_(
-                    CommunityProvisioning.status == ProvisioningStatus.FAILED,
-                    (CommunityProvisioning.status == ProvisioningStatus.WAITING)
-                    & (CommunityProvisioning.first_failed_at < now - PROBLEM_AGE),
-                )
-            )
-            .order_by(CommunityProvisioning.first_failed_at, CommunityProvisioning.id)
-        )
-    )
-
-
-def connector_health(session):
-    """"ok", "none", or "failing: <the platform's message>" from the latest attempt."""
-    if current_app.config.get("COMMUNITY_PLATFORM", "none") == "none":
-        return "none"
-    latest = session.scalar(
-        select(CommunityProvisioning)
-        .where(CommunityProvisioning.last_attempt_at.is_not(None))
-        .order_by(CommunityProvisioning.last_attempt_at.desc(), CommunityProvisioning.id.desc())
-        .limit(1)
-    )
-    if latest is not None and latest.status == ProvisioningStatus.FAILED:
-        return f"failing: {latest.last_error}"
-    return "ok"
 
 
 def reprovision(session, request, now=None):
@@ -251,7 +309,6 @@ def reprovision(session, request, now=None):
     task = start_provisioning(session, request, current_app.config["COMMUNITY_PLATFORM"], now)
     task.status = ProvisioningStatus.WAITING
     task.waiting_since = task.next_attempt_at = now
-    task.claimed_at = None
     session.commit()
     config = current_app.config
     connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from models import MembershipRequest, RequestState
 from services.accounts.records import normalize_email, review_hints_for
-from services.community.provisioning import problems
+from services.community.task_report import problems
 from services.dates import local_today, long_date
 from services.mail import emails
 from services.membership.references import normalize_reference

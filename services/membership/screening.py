@@ -13,7 +13,7 @@ from clock import utcnow
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
 from services.accounts.records import normalize_email, paying_accounts_for_email, review_hints
 from services.community import CommunityError, connector_for
-from services.community.provisioning import problems
+from services.community.task_report import problems
 from services.dates import due_date_for
 from services.jobs.lookups import enqueue
 from services.mail import emails

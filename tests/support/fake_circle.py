@@ -41,6 +41,8 @@ class FakeCircle(FakeHttpApi):
         if method == "POST" and path == "/community_members":
             if not body or not body.get("email") or "@" not in body["email"]:
                 return Canned(422, {"message": "Email is invalid", "errors": "Email is invalid"})
+            if self.members_with(body["email"]):
+                return Canned(422, {"message": "Email has already been taken"})
             member = {
                 "id": 1000 + len(self.members),
                 "email": body["email"],
@@ -51,6 +53,13 @@ class FakeCircle(FakeHttpApi):
             }
             self.members.append(member)
             return Canned(201, {"message": "Member added.", "community_member": member})
+        if method == "GET" and path == "/community_members":
+            page, per_page = int(query.get("page", 1)), int(query.get("per_page", 10))
+            records = self.members[(page - 1) * per_page:page * per_page]
+            return Canned(200, {
+                "page": page, "per_page": per_page, "count": len(self.members),
+                "has_next_page": page * per_page < len(self.members), "records": records,
+            })
         if method == "GET" and path == "/community":
             return Canned(200, {"id": 1, "name": "Example Fake Community", "slug": "example"})
         match = re.fullmatch(r"/(spaces|space_groups)/(\d+)", path)
@@ -70,5 +79,6 @@ def circle_config(fake, **extra):
         "CIRCLE_API_TOKEN": fake.token,
         "COMMUNITY_TIMEOUT": 1,
         "COMMUNITY_WORKER_TIMEOUT": 1,
+        "COMMUNITY_REQUESTS_PER_MINUTE": 60000,
         **extra,
     }

@@ -15,6 +15,11 @@ class FakeDiscourse(FakeHttpApi):
         self.groups = set(groups)
         self.users = []
         self.invites = []  # every invite created, duplicates included
+        # site setting hide_email_address_taken: one generic message for a taken address
+        self.hide_email_taken = False
+        # Discourse before re-invites: an address with a live invite gets {"failed": "FAILED"}
+        self.old_version = False
+        self.per_page = 100
 
     def invites_for(self, email):
         return [i for i in self.invites if i["email"].lower() == email.lower()]
@@ -35,19 +40,30 @@ class FakeDiscourse(FakeHttpApi):
         if method == "GET" and path == "/admin/users/list/active.json":
             part = query.get("email", "").lower()
             show = query.get("show_emails") == "true"
+            page = int(query.get("page", 1))
+            found = [u for u in self.users if part in u["email"].lower()]
             return Canned(200, [
                 {**u} if show else {k: v for k, v in u.items() if k != "email"}
-                for u in self.users if part in u["email"].lower()
+                for u in found[(page - 1) * self.per_page:page * self.per_page]
             ])
+        if method == "GET" and path == f"/u/{self.username}/invited.json":
+            search = query.get("search", "").lower()
+            return Canned(200, {"invites": [
+                i for i in self.invites if search in i["email"].lower()
+            ]})
         if method == "POST" and path == "/invites.json":
             email = (body or {}).get("email", "")
             if "@" not in email:
                 return Canned(422, {"errors": ["Email is invalid"], "error_type": "invalid_email"})
             if any(u["email"].lower() == email.lower() for u in self.users):
-                return Canned(422, {
-                    "errors": [f"There's already a user with the email {email}."],
-                    "error_type": "record_invalid",
-                })
+                words = ("There was a problem with your request." if self.hide_email_taken
+                         else f"There's already a user with the email {email}.")
+                return Canned(422, {"errors": [words], "error_type": "record_invalid"})
+            live = self.invites_for(email)
+            if live and self.old_version:
+                return Canned(422, {"failed": "FAILED"})
+            if live:  # current Discourse re-dates the invite and answers with the same link
+                return Canned(200, live[0])
             key = secrets.token_hex(8)
             invite = {
                 "id": len(self.invites) + 1,
@@ -73,5 +89,6 @@ def discourse_config(fake, **extra):
         "DISCOURSE_API_USERNAME": fake.username,
         "COMMUNITY_TIMEOUT": 1,
         "COMMUNITY_WORKER_TIMEOUT": 1,
+        "COMMUNITY_REQUESTS_PER_MINUTE": 60000,
         **extra,
     }

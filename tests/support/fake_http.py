@@ -2,7 +2,9 @@
 
 Subclasses answer `route(method, path, query, body)`; tests can queue canned
 answers (`answer_next`), make the server stall (`stall`), and read what was
-asked (`calls`). Headers other than auth are never needed by the fakes.
+asked (`calls`). A canned answer can also be what misbehaving services and
+proxies send: a raw body of any type (HTML, broken JSON) and a body dripped a
+byte at a time (`drip` seconds apart).
 """
 
 import json
@@ -18,6 +20,14 @@ class Canned:
     status: int
     body: object = None
     headers: dict = field(default_factory=dict)
+    raw: bytes | None = None  # sent as is (with `content_type`) instead of JSON
+    content_type: str = "application/json"
+    drip: float = 0.0  # seconds between bytes of the body
+
+
+def html_page(status=200, text="<html><body><h1>Welcome</h1></body></html>"):
+    """What a proxy, a login wall or a maintenance page answers."""
+    return Canned(status, raw=text.encode(), content_type="text/html; charset=utf-8")
 
 
 class FakeHttpApi:
@@ -49,8 +59,12 @@ class FakeHttpApi:
 
     def answer_next(self, status, body=None, headers=None, times=1):
         """The next `times` requests get this answer instead of the normal one."""
+        self.send_next(Canned(status, body, headers or {}), times)
+
+    def send_next(self, canned, times=1):
+        """The next `times` requests get this Canned answer (any body, any pace)."""
         with self.lock:
-            self.canned.extend([Canned(status, body, headers or {})] * times)
+            self.canned.extend([canned] * times)
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
@@ -70,13 +84,24 @@ class FakeHttpApi:
                 denied = self.refuse_credentials(request.headers)
                 with self.lock:
                     canned = denied or self.route(request.method, path, dict(request.args), body)
+        data = canned.raw
+        if data is None:
+            data = json.dumps(canned.body).encode() if canned.body is not None else b""
         response = Response(
-            json.dumps(canned.body) if canned.body is not None else "",
+            self._dripped(data, canned.drip) if canned.drip else data,
             status=canned.status,
             headers=canned.headers,
-            content_type="application/json",
+            content_type=canned.content_type,
         )
+        if canned.drip:
+            response.headers["Content-Length"] = str(len(data))
         return response(environ, start_response)
+
+    def _dripped(self, data, pause):
+        for index in range(len(data)):
+            yield data[index:index + 1]
+            if self._release.wait(pause):
+                return
 
     def refuse_credentials(self, headers):
         """A Canned refusal when the request's credentials are wrong, else None."""
@@ -84,6 +109,13 @@ class FakeHttpApi:
 
     def route(self, method, path, query, body):
         raise NotImplementedError
+
+
+class Elsewhere(FakeHttpApi):
+    """Another origin (another port): answers 200 to anything and keeps what it was sent."""
+
+    def route(self, method, path, query, body):
+        return Canned(200, {"id": 1, "email": query.get("email", ""), "link": self.url + "/x"})
 
 
 def served(fake):
