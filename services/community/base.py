@@ -168,7 +168,7 @@ class HttpConnector:
             except TooLarge:
                 raise Unexpected(f"{self.name} answered more than we ever expect from {path}") from None
         if 300 <= answer.status < 400:
-            host = http_calls.urlsplit(answer.location).hostname or "an unnamed place"
+            host = http_calls.urlsplit(answer.location).netloc or "an unnamed place"
             raise Unexpected(
                 f"{answer.status}: {self.name} redirected {path} to {host}; not followed",
                 answer.status,

@@ -104,12 +104,14 @@ class DiscourseConnector(HttpConnector):
             if isinstance(invite, dict) and canonical_email(str(invite.get("email"))) == (
                 canonical_email(email)
             ):
-                return self._checked_link(invite.get("link"))
+                return self._checked_link(invite.get("link"), answer, path)
         return None
 
-    def _checked_link(self, link):
+    def _checked_link(self, link, answer, path):
         """The invite link, only when it points at DISCOURSE_URL's own origin."""
-        if not isinstance(link, str) or origin_of(link) != origin_of(self.url):
+        if not isinstance(link, str):
+            raise self.unexpected(answer, path)
+        if origin_of(link) != origin_of(self.url):
             raise Refused(
                 "Discourse gave an invite link that is not on DISCOURSE_URL; "
                 "nobody is sent there"
@@ -143,7 +145,7 @@ class DiscourseConnector(HttpConnector):
         # A re-invite of an address with a live invite answers 200 with that same link.
         return Provisioned(
             already_member=False, member_id=str(body.get("id", "")),
-            link=self._checked_link(body.get("link")),
+            link=self._checked_link(body.get("link"), answer, path),
         )
 
     def member_emails(self):

@@ -119,17 +119,24 @@ def send(method, url, deadline, headers, params=None, json_body=None):
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=left)
-    timer = threading.Timer(left, _cut, (connection,))
+    opened = []  # the socket, once connected: the response keeps reading from it
+    timer = threading.Timer(left, _cut, (opened,))
     timer.daemon = True
     timer.start()
     sent = False
     try:
+        connection.connect()  # bounded by `timeout`; then the timer can reach the socket
+        opened.append(connection.sock)
         connection.request(method, target, body=body, headers=headers)
         sent = True
         response = connection.getresponse()
+        body = _read_body(response)
+        if deadline.left() <= 0:
+            # Cut at the deadline, a read ends as if the body were complete: it is not.
+            raise CallFailed("deadline", sent=True, timed_out=True)
         return Answer(
             status=response.status,
-            body=_read_body(response),
+            body=body,
             content_type=response.getheader("Content-Type", ""),
             location=response.getheader("Location", ""),
             retry_after=response.getheader("Retry-After", ""),
@@ -152,10 +159,13 @@ def _read_body(response):
     return b"".join(chunks)
 
 
-def _cut(connection):
-    """At the deadline: shut the socket, so whatever read is waiting ends now."""
-    sock = connection.sock
-    if sock is not None:
+def _cut(opened):
+    """At the deadline: shut the socket, so whatever read is waiting ends now.
+
+    The connection object lets go of its socket once a response that closes
+    the connection is under way, so the socket is the one kept at connect.
+    """
+    for sock in opened:
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:

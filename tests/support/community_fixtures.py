@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.fake_circle import FakeCircle
 from tests.support.fake_discourse import FakeDiscourse
-from tests.support.fake_http import served
+from tests.support.fake_http import Elsewhere, served
 
 
 @pytest.fixture
@@ -28,3 +28,10 @@ def refused_url():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def elsewhere():
+    """A second fake on another port: where a redirect would lead (it must see no secret)."""
+    with served(Elsewhere()) as fake:
+        yield fake
