@@ -7,6 +7,7 @@ from sqlalchemy import select
 from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community.provisioning import start_provisioning
+from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.fake_discourse import discourse_config
@@ -120,3 +121,37 @@ def test_sync_when_the_platform_is_down(app, runner, fake_circle, make_request, 
     result = runner.invoke(args=["community", "sync"])
     assert result.exit_code == 1 and "503: maintenance" in result.output
     assert fake_circle.members == []
+
+
+def test_sync_pages_through_the_member_list_when_many_are_to_check(app, runner, fake_circle):
+    app.config.update(circle_config(fake_circle))
+    with app_session(app) as session:
+        for number in range(45):
+            email = f"p{number}@many.example"
+            build_request(session, RequestState.JOINED, quiet=True, name=f"P {number}",
+                          email=email, reference=f"LB-S{number:05d}", source="web")
+            if number != 7:
+                fake_circle.add_existing(email)
+    for number in range(150):
+        fake_circle.add_existing(f"other{number}@elsewhere.example")
+    result = runner.invoke(args=["community", "sync", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    # 194 members, 100 a page: 2 calls instead of 45 look-ups.
+    assert "45 joined, 1 missing on the platform (2 API call(s) to compare)." in result.output
+    assert "LB-S00007" in result.output
+    assert {c[1] for c in fake_circle.calls} == {"/community_members"}
+
+
+def test_sync_pages_discourse_users(app, runner, fake_discourse):
+    app.config.update(discourse_config(fake_discourse))
+    fake_discourse.per_page = 10
+    with app_session(app) as session:
+        for number in range(25):
+            email = f"d{number}@many.example"
+            build_request(session, RequestState.JOINED, quiet=True, name=f"D {number}",
+                          email=email, reference=f"LB-D{number:05d}", source="web")
+            if number % 10:
+                fake_discourse.add_user(email, username=f"d{number}")
+    result = runner.invoke(args=["community", "sync", "--dry-run"])
+    # 22 users at 10 a page: 3 pages and the empty 4th that ends the list.
+    assert "25 joined, 3 missing on the platform (4 API call(s) to compare)." in result.output

@@ -60,8 +60,8 @@ def test_two_senders_retrying_the_same_tasks_add_each_member_once(
     added = Counter(member["email"] for member in fake_circle.members)
     assert sorted(added) == sorted(addresses)
     assert [email for email, n in added.items() if n > 1] == [], "someone was added twice"
-    looked_up = Counter(call[2].get("email") for call in fake_circle.calls if call[0] == "GET")
-    assert set(looked_up.values()) == {1}, "a task was attempted twice"
+    asked = Counter(call[3]["email"] for call in fake_circle.calls if call[0] == "POST")
+    assert set(asked.values()) == {1}, "a task was attempted twice"
     with app_session(app) as session:
         tasks = session.scalars(select(CommunityProvisioning)).all()
         assert {t.status for t in tasks} == {ProvisioningStatus.DONE}
