@@ -17,6 +17,7 @@ from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_discourse import API_KEY, discourse_config
 from tests.support.fake_http import Canned, html_page
 from tests.support.forms import csrf_token_from
+from tests.support.staff import sign_in
 
 ANA = "ana@myshop.example"
 SECRET_HEADERS = ("Authorization", "Api-Key", "Api-Username")
@@ -145,7 +146,7 @@ def test_screening_treats_an_unreadable_look_up_as_cannot_tell(
 @pytest.mark.parametrize("platform", ["circle", "discourse"])
 @pytest.mark.parametrize("shape", ["html", "broken json", "json without id"])
 def test_an_add_answered_with_the_wrong_shape_is_retried_and_shown_masked(
-    app, client, invited, fake_circle, fake_discourse, outbox, platform, shape
+    app, client, invited, fake_circle, fake_discourse, outbox, make_staff, platform, shape
 ):
     fake = fake_circle if platform == "circle" else fake_discourse
     app.config.update(circle_config(fake) if platform == "circle" else discourse_config(fake))
@@ -166,8 +167,10 @@ def test_an_add_answered_with_the_wrong_shape_is_retried_and_shown_masked(
         shown = task.last_error.split(": ", 3)[-1]
         assert "a***@myshop.example" in shown and ANA not in shown
         assert TOKEN not in shown and API_KEY not in shown and len(shown) <= 202
-    staff_page_shows = task.last_error
-    assert "unexpected" in staff_page_shows
+        sign_in(client, make_staff)
+        staff_page = client.get(f"/staff/requests/{invited[0]}").get_data(as_text=True)
+        assert "answered something unexpected" in staff_page and "a***@myshop.example" in staff_page
+        assert secret not in staff_page
 
 
 def test_a_discourse_invite_link_off_our_platform_is_refused(
