@@ -227,13 +227,14 @@ def _run(session, now, any_time):
     if not ids:
         return counts
     config = current_app.config
-    for task_id in ids:
+    for done, task_id in enumerate(ids, start=1):
         # A connector (and its deadline) per attempt: COMMUNITY_WORKER_TIMEOUT each.
         connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
         outcome = attempt(session, task_id, connector, now, any_time)
         counts[WAITING if outcome == HELD else outcome or IN_PROGRESS] += 1
         if outcome == HELD:
-            break  # the platform asked for a pause: the rest wait for it too
+            counts[WAITING] += len(ids) - done  # the platform asked for a pause: all wait
+            break
     return counts
 
 
