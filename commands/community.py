@@ -9,11 +9,11 @@ from services.community.provisioning import (
     PROVISIONED,
     REFUSED,
     WAITING,
-    heal_credential_refusals,
     reprovision,
     retry_all,
 )
 from services.community.sync import joined_requests, missing_from_platform
+from services.community.task_moves import heal_credential_refusals
 
 group = AppGroup("community", help="The community platform (COMMUNITY_PLATFORM).")
 

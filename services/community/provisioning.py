@@ -24,6 +24,12 @@ from sqlalchemy import func, select, update
 from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus
 from services.community import Refused, Retryable, connector_for
+from services.community.task_moves import (
+    CREDENTIALS,
+    bring_forward,
+    hold_everyone,
+    reopen_refused,
+)
 from services.jobs.claims import ClaimQueue
 from services.mail import emails
 from services.membership.events import SYSTEM, record_event
@@ -36,7 +42,6 @@ BATCH = 50
 
 PROVISIONED, WAITING, REFUSED, IN_PROGRESS = "provisioned", "waiting", "refused", "in progress"
 HELD = "held"  # waiting, and the platform asked everyone to wait (429): stop this pass
-CREDENTIALS = "credentials"  # refused_for: our key or token was refused
 
 Task = CommunityProvisioning
 QUEUE = ClaimQueue(
@@ -154,34 +159,6 @@ def _provisioned(session, task, result, now):
         bring_forward(session, now)
 
 
-def bring_forward(session, now):
-    """The platform answers again: everyone waiting on a backoff is due now."""
-    session.execute(
-        update(CommunityProvisioning)
-        .where(
-            CommunityProvisioning.status == ProvisioningStatus.WAITING,
-            CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.next_attempt_at > now,
-                )
-        .values(next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def hold_everyone(session, until):
-    """The platform asked us to wait (429): nobody's next try comes before `until`."""
-    session.execute(
-        update(CommunityProvisioning)
-        .where(
-            CommunityProvisioning.status == ProvisioningStatus.WAITING,
-            CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.next_attempt_at < until,
-        )
-        .values(next_attempt_at=until)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _failed_for_now(session, task, error, now):
     task.first_failed_at = task.first_failed_at or now
     give_up = timedelta(hours=current_app.config["COMMUNITY_GIVE_UP_HOURS"])
@@ -255,13 +232,7 @@ def retry_all(session, now=None):
     by another sender right now, including a claim not yet stale).
     """
     now = now or utcnow()
-    session.execute(
-        update(CommunityProvisioning)
-        .where(CommunityProvisioning.status == ProvisioningStatus.FAILED)
-        .values(status=ProvisioningStatus.WAITING, waiting_since=now, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    reopen_refused(session, now)
     counts = _run(session, now, any_time=True)
     counts[IN_PROGRESS] += session.scalar(
         select(func.count(CommunityProvisioning.id)).where(
@@ -271,23 +242,6 @@ def retry_all(session, now=None):
     )
     session.commit()
     return counts
-
-
-def heal_credential_refusals(session, now=None):
-    """After `community check` succeeds: tasks refused for our credentials wait again."""
-    now = now or utcnow()
-    healed = session.execute(
-        update(CommunityProvisioning)
-        .where(
-            CommunityProvisioning.status == ProvisioningStatus.FAILED,
-            CommunityProvisioning.refused_for == CREDENTIALS,
-        )
-        .values(status=ProvisioningStatus.WAITING, waiting_since=now, next_attempt_at=now,
-                refused_for=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
-    return healed
 
 
 def try_again(session, request, now=None):
