@@ -281,3 +281,16 @@ def test_an_ordinary_retry_adds_straight_away(app, client, invited, fake_circle,
         retry_all(session)
     assert [c[0] for c in fake_circle.calls] == ["POST", "POST"]
     assert len(fake_circle.members_with(ANA)) == 1
+
+
+def test_calls_keep_to_the_platform_rate(fake_discourse):
+    connector = connector_for(discourse_config(fake_discourse, COMMUNITY_REQUESTS_PER_MINUTE=600), 5)
+    started = time.monotonic()
+    for _ in range(5):
+        connector.find_member(ANA)
+    assert time.monotonic() - started >= 4 * 0.1  # 600 a minute: 0.1 s apart
+    # A wait that would pass the attempt's deadline is a retry, not a late answer.
+    slow = connector_for(discourse_config(fake_discourse, COMMUNITY_REQUESTS_PER_MINUTE=1), 1)
+    slow.find_member(ANA)
+    with pytest.raises(Retryable, match="rate limit"):
+        slow.find_member(ANA)

@@ -204,9 +204,10 @@ def _run(session, now, any_time):
     if not ids:
         return counts
     config = current_app.config
+    # One connector for the pass, so its calls keep to the platform's rate; each
+    # attempt still has a deadline of its own (COMMUNITY_WORKER_TIMEOUT).
+    connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
     for done, task_id in enumerate(ids, start=1):
-        # A connector (and its deadline) per attempt: COMMUNITY_WORKER_TIMEOUT each.
-        connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
         outcome = attempt(session, task_id, connector, now, any_time)
         counts[WAITING if outcome == HELD else outcome or IN_PROGRESS] += 1
         if outcome == HELD:
