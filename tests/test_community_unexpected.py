@@ -294,3 +294,15 @@ def test_calls_keep_to_the_platform_rate(fake_discourse):
     slow.find_member(ANA)
     with pytest.raises(Retryable, match="rate limit"):
         slow.find_member(ANA)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [html_page(), Canned(200, raw=b'[{"id": 1, "email": '), Canned(200, [{"id": 1}]),
+     Canned(200, {"users": []})],
+    ids=["html", "broken json", "no email", "not a list"],
+)
+def test_discourse_look_up_of_the_wrong_shape_is_unexpected(fake_discourse, answer):
+    fake_discourse.send_next(answer)
+    with pytest.raises(Unexpected, match="^200: Discourse answered something unexpected"):
+        connector_for(discourse_config(fake_discourse), 1).find_member(ANA)
