@@ -2,7 +2,8 @@
 
 from wtforms.validators import ValidationError
 
-from services.privacy.addresses import AddressProblem, name_problem, tidy_address
+from services.privacy.addresses import AddressProblem, tidy_address
+from services.privacy.names import name_problem
 
 
 def strip_spaces(value):

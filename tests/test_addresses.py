@@ -11,11 +11,11 @@ from services.privacy.addresses import (
     LOOK_ALIKE,
     AddressProblem,
     canonical_email,
-    name_problem,
     punycode_of,
     text_warnings,
     tidy_address,
 )
+from services.privacy.names import name_problem
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from

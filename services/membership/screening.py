@@ -21,7 +21,8 @@ from services.membership.events import REQUESTER, SYSTEM, insert_event, record_e
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request
-from services.privacy.addresses import NameProblem, name_problem, tidy_address
+from services.privacy.addresses import tidy_address
+from services.privacy.names import NameProblem, name_problem
 from settings import as_list
 
 log = logging.getLogger(__name__)
