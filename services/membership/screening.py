@@ -17,6 +17,7 @@ from services.community.provisioning import problems
 from services.dates import due_date_for
 from services.jobs.lookups import enqueue
 from services.mail import emails
+from services.mail.address_limits import allow_email_to
 from services.membership.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
@@ -225,7 +226,13 @@ def receive_request(session, *, name, email, subdomain=None, source=RequestSourc
     that already has a request gets a queued look-up that emails it a status
     link. Either way the page answers the same, and what happened (the reference,
     the outcome) goes only into an email. Returns the new request's id, or None.
+
+    Each submission counts one email against the mailbox's limit (+tags counted
+    together, services.mail.address_limits); over it nothing is written or sent,
+    so a+1@, a+2@, ... cannot each make a request and an email to staff.
     """
+    if not allow_email_to(email):
+        return None
     request_id, _existing = _create_submitted(
         session, name, email, subdomain, source, facebook_name, REQUESTER
     )
