@@ -2,6 +2,8 @@
 
 from wtforms.validators import ValidationError
 
+import db
+from services.accounts.look_alike_domains import LOOK_ALIKE_DOMAIN, imitated_domain
 from services.privacy.addresses import AddressProblem, tidy_address
 from services.privacy.names import name_problem
 
@@ -50,3 +52,17 @@ class ValidName:
         problem = name_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class NotACustomerLookAlike:
+    """The address's domain is not made to pass for a customer's (ɡreenleaf.example).
+
+    After ValidAddress, which tidies the address; an empty or refused one is left alone.
+    """
+
+    def __call__(self, form, field):
+        if field.errors or not field.data or "@" not in field.data:
+            return
+        domain = field.data.rpartition("@")[2]
+        if imitated_domain(db.get_session(), domain):
+            raise ValidationError(LOOK_ALIKE_DOMAIN)
