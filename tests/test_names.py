@@ -69,7 +69,8 @@ def test_the_join_form_refuses_them_with_a_clear_message(app, client, name):
 
 
 @pytest.mark.parametrize("name", REAL_NAMES[:7])
-def test_the_join_form_takes_real_names(app, client, name):
+def test_the_join_form_takes_real_names(app, client, run_worker, name):
     assert _join(client, name).status_code == 303
+    run_worker()
     with app_session(app) as session:
         assert session.scalar(select(MembershipRequest.name)) == name
