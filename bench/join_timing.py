@@ -26,7 +26,8 @@ import tempfile
 import time
 import urllib.parse
 
-from resend_timing import (  # noqa: E402  (bench/ is the script's folder)
+from harness import Server  # noqa: E402  (bench/ is the script's folder)
+from resend_timing import (  # noqa: E402
     BIN,
     CSRF_RE,
     KNOWN,
@@ -38,8 +39,6 @@ from resend_timing import (  # noqa: E402  (bench/ is the script's folder)
     prepare_database,
     request,
 )
-
-from harness import Server  # noqa: E402
 
 UNKNOWN = "nobody.here@elsewhere.example"
 GOAL = 10.0
