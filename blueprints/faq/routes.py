@@ -63,15 +63,18 @@ def vote(slug):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
-    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
-    client = faq_votes.client_key(request.remote_addr, request.user_agent.string)
-    ballot = faq_votes.cast_vote(
-        db.get_session(), page.slug, voter_id, form.helpful.data == "yes", client
-    )
+    ballot = _cast_vote(page.slug, form.helpful.data == "yes")
     target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
     response = redirect(target, 303)
     _remember_voter(response, ballot.new_voter_id)
     return response
+
+
+def _cast_vote(slug, helpful):
+    """This visitor's vote: by its cookie, and by its client (address and browser, hashed)."""
+    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
+    client = faq_votes.client_key(request.remote_addr, request.user_agent.string)
+    return faq_votes.cast_vote(db.get_session(), slug, voter_id, helpful, client)
 
 
 def _remember_voter(response, voter_id):
