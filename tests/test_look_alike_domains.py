@@ -7,7 +7,7 @@ Measured: ɡreenleaf.example, myṡhop.example and myshop.exampıe were accepted
 import pytest
 from sqlalchemy import select
 
-from models import MembershipRequest, RequestState
+from models import MembershipRequest, PendingJob, RequestState
 from services.accounts.look_alike_domains import domain_skeleton, imitated_domain
 from services.privacy.addresses import canonical_email
 from tests.support.builders import build_request
@@ -69,6 +69,7 @@ def test_the_forms_refuse_a_look_alike_with_a_clear_message(
     assert "looks like the domain of one of our customers" in page
     with app_session(app) as session:
         assert session.scalars(select(MembershipRequest)).all() == []
+        assert session.scalars(select(PendingJob)).all() == []  # nothing queued either
 
 
 @pytest.mark.parametrize("address", FINE[:3])

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from models import MembershipRequest
+from models import MembershipRequest, PendingJob
 from services.privacy.names import HAS_LINK, looks_like_link, name_problem
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
@@ -66,6 +66,7 @@ def test_the_join_form_refuses_them_with_a_clear_message(app, client, name):
     assert "contain a web or email address" in page and 'class="error-summary"' in page
     with app_session(app) as session:
         assert session.scalars(select(MembershipRequest)).all() == []
+        assert session.scalars(select(PendingJob)).all() == []  # nothing queued either
 
 
 @pytest.mark.parametrize("name", REAL_NAMES[:7])

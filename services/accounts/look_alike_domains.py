@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import icu
 from flask import current_app
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
@@ -98,7 +99,6 @@ def imitated_domain(session, domain):
         return known.by_skeleton[skeleton]
     if domain.isascii() and not domain.lower().startswith("xn--") and ".xn--" not in domain:
         return None
-    for other, real in known.by_skeleton.items():
-        if Levenshtein.distance(skeleton, other, score_cutoff=1) <= 1:
-            return real
-    return None
+    near = process.extractOne(skeleton, list(known.by_skeleton), scorer=Levenshtein.distance,
+                              score_cutoff=1)
+    return known.by_skeleton[near[0]] if near else None
