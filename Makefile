@@ -13,13 +13,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# PyICU (requirements.txt; look-alike domains, issue 22) builds against the system's ICU:
+# pip needs its headers and pkg-config. Installed here when missing and we are root.
+.PHONY: icu-headers
+icu-headers:
+	@pkg-config --exists icu-uc 2>/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null; } \
+	  || { echo "PyICU needs ICU's headers: install libicu-dev and pkg-config (Debian/Ubuntu)"; exit 1; }
+
 # Two stamps: what production runs (requirements.txt), and that plus tests and tools
 # (requirements-dev.txt), so `make test` after `make run` still installs the extras.
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+$(VENV)/.installed: requirements.txt | $(BIN)/python icu-headers
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python icu-headers
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 

@@ -72,6 +72,7 @@ DEFAULTS = {
     "RATELIMIT_EMAIL_FORMS": "20 per hour;5 per minute",
     "RATELIMIT_PER_ADDRESS": "3 per hour;5 per day",
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
+    "RATELIMIT_VOTES": "60 per hour;10 per minute",  # per client, on "Was this helpful?"
 
     "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
     # Staff sign-in: failures one client may make for one address before it must

@@ -2,7 +2,10 @@
 
 from wtforms.validators import ValidationError
 
-from services.privacy.addresses import AddressProblem, name_problem, tidy_address
+import db
+from services.accounts.look_alike_domains import LOOK_ALIKE_DOMAIN, imitated_domain
+from services.privacy.addresses import AddressProblem, tidy_address
+from services.privacy.names import name_problem
 
 
 def strip_spaces(value):
@@ -49,3 +52,17 @@ class ValidName:
         problem = name_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class NotACustomerLookAlike:
+    """The address's domain is not made to pass for a customer's (ɡreenleaf.example).
+
+    After ValidAddress, which tidies the address; an empty or refused one is left alone.
+    """
+
+    def __call__(self, form, field):
+        if field.errors or not field.data or "@" not in field.data:
+            return
+        domain = field.data.rpartition("@")[2]
+        if imitated_domain(db.get_session(), domain):
+            raise ValidationError(LOOK_ALIKE_DOMAIN)

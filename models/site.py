@@ -44,7 +44,10 @@ class OutboxEmail(Base):
 
 class FaqVote(Base):
     __tablename__ = "faq_vote"
-    __table_args__ = (UniqueConstraint("slug", "voter_key"),)
+    __table_args__ = (
+        UniqueConstraint("slug", "voter_key"),
+        UniqueConstraint("slug", "client_key", name="uq_faq_vote_slug_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), index=True)
@@ -52,6 +55,9 @@ class FaqVote(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     # A hash of a random per-browser cookie: one vote per browser, no identity.
     voter_key: Mapped[str] = mapped_column(String(64))
+    # A keyed hash of the client's address and browser: one vote per client per
+    # answer whatever cookies it drops; forgotten after a day (retention.purge).
+    client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

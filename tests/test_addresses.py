@@ -11,11 +11,11 @@ from services.privacy.addresses import (
     LOOK_ALIKE,
     AddressProblem,
     canonical_email,
-    name_problem,
     punycode_of,
     text_warnings,
     tidy_address,
 )
+from services.privacy.names import name_problem
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
@@ -103,10 +103,14 @@ def test_screening_matches_the_paying_user_whatever_the_spelling(
 
 
 @pytest.mark.parametrize("typed", SAME)
-def test_a_variant_finds_the_open_request_instead_of_making_another(app, client, typed):
+def test_a_variant_finds_the_open_request_instead_of_making_another(
+    app, client, typed, run_worker
+):
     _paying_ben(app)
     assert _join(client, BEN).status_code == 303
+    run_worker()
     assert _join(app.test_client(), typed).status_code == 303
+    run_worker()
     assert len(_requests(app)) == 1
 
 

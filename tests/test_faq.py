@@ -120,10 +120,11 @@ def test_reading_an_answer_never_touches_the_database(app, client):
     assert counter["n"] == 0
 
 
-def post_vote(client, url, data, base_url="http://localhost"):
+def post_vote(client, url, data, base_url="http://localhost", user_agent="Browser/1"):
     """POST a vote as a browser does from the answer page: it names the page's origin."""
     return client.post(url, data=data, base_url=base_url,
-                       headers={"Origin": base_url, "Sec-Fetch-Site": "same-origin"})
+                       headers={"Origin": base_url, "Sec-Fetch-Site": "same-origin",
+                                "User-Agent": user_agent})
 
 
 def _votes(app):
@@ -155,7 +156,9 @@ def test_a_vote_is_stored_once_per_browser(app, client, post_form):
 def test_another_browser_and_another_answer_each_get_their_own_vote(app, client, post_form):
     post_vote(client, "/faq/how-to-join/vote", {"helpful": "yes"})
     post_vote(client, "/faq/forgot-password/vote", {"helpful": "no"})
-    post_vote(app.test_client(), "/faq/how-to-join/vote", {"helpful": "yes"})
+    # Another browser (one vote per client: its address and browser, issue 22).
+    post_vote(app.test_client(), "/faq/how-to-join/vote", {"helpful": "yes"},
+              user_agent="Another/2")
     assert sorted((v.slug, v.helpful) for v in _votes(app)) == [
         ("forgot-password", False), ("how-to-join", True), ("how-to-join", True)
     ]
@@ -267,10 +270,11 @@ def test_a_page_with_a_flash_message_is_rendered_for_its_visitor_alone(app, clie
 
 
 def test_each_browser_can_vote_from_the_shared_page(app):
-    for _ in range(2):
+    for n in range(2):
         browser = app.test_client()
         assert browser.get("/faq/how-to-join").status_code == 200
-        response = post_vote(browser, "/faq/how-to-join/vote", {"helpful": "yes"})
+        response = post_vote(browser, "/faq/how-to-join/vote", {"helpful": "yes"},
+                             user_agent=f"Browser/{n}")
         assert response.status_code == 303
     assert len(_votes(app)) == 2
 

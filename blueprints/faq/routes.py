@@ -4,7 +4,7 @@ import db
 from blueprints.faq import bp
 from blueprints.faq.answer_page import FEEDBACK_STATES, answer_response
 from blueprints.faq.forms import CommentForm, VoteForm
-from extensions import csrf
+from extensions import csrf, limiter
 from services.content import faq_pages, faq_votes, search
 from services.content.index import get_index
 from web.http_cache import conditional, etag_for, has_flash_waiting, public_page, shared_page
@@ -46,9 +46,14 @@ def _unknown_answer(content, slug):
     return html, 404
 
 
+def _vote_limit():
+    return current_app.config["RATELIMIT_VOTES"]
+
+
 @bp.post("/faq/<slug>/vote")
 @csrf.exempt
 @same_site_only
+@limiter.limit(_vote_limit)
 def vote(slug):
     """Record a vote (CSRF-checked by the browser's own headers: see same_site_only)."""
     content = get_index()
@@ -58,12 +63,18 @@ def vote(slug):
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
-    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
-    ballot = faq_votes.cast_vote(db.get_session(), page.slug, voter_id, form.helpful.data == "yes")
+    ballot = _cast_vote(page.slug, form.helpful.data == "yes")
     target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
     response = redirect(target, 303)
     _remember_voter(response, ballot.new_voter_id)
     return response
+
+
+def _cast_vote(slug, helpful):
+    """This visitor's vote: by its cookie, and by its client (address and browser, hashed)."""
+    voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
+    client = faq_votes.client_key(request.remote_addr, request.user_agent.string)
+    return faq_votes.cast_vote(db.get_session(), slug, voter_id, helpful, client)
 
 
 def _remember_voter(response, voter_id):

@@ -3,7 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from blueprints.form_checks import ValidAddress, ValidName, strip_ends, strip_spaces
+from blueprints.form_checks import (
+    NotACustomerLookAlike,
+    ValidAddress,
+    ValidName,
+    strip_ends,
+    strip_spaces,
+)
 from services.accounts.subdomain_finder import host_of, typed_subdomain
 
 
@@ -27,6 +33,7 @@ def _email_field():
             InputRequired("Enter your email address"),
             Length(max=254, message="An email address is at most 254 characters"),
             ValidAddress(),
+            NotACustomerLookAlike(),
         ],
     )
 

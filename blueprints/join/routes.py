@@ -19,7 +19,7 @@ from clock import utcnow
 from models import RequestSource
 from services.accounts.records import masked_address, normalize_email
 from services.dates import due_date_for, long_date
-from services.membership.screening import receive_request
+from services.membership.join_submissions import receive_request
 from web.http_cache import no_store
 from web.rate_limits import limit_email_form
 

@@ -6,6 +6,7 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, SignInForm
 from extensions import limiter
+from services.accounts.look_alike_domains import imitated_domain
 from services.privacy.addresses import punycode_of, text_warnings
 from services.staff import sign_in
 from web import staff_session
@@ -46,6 +47,12 @@ def staff_context():
 # For the `flagged` macro of staff/_macros.html (imported macros see globals only).
 bp.add_app_template_global(punycode_of)
 bp.add_app_template_global(text_warnings)
+
+
+@bp.app_template_global()
+def imitated_customer_domain(address):
+    """The customer domain an address's domain passes for, or None (staff/_macros.html)."""
+    return imitated_domain(db.get_session(), (address or "").rpartition("@")[2])
 
 
 def _login_limit():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from models import Account, AccountStatus, AccountUser
+from services.accounts.look_alike_domains import forget_known_domains
 from services.accounts.records import normalize_email
 from services.privacy.addresses import AddressProblem, tidy_address
 from services.tokens import sign, unsign
@@ -136,6 +137,7 @@ def import_accounts(session, text, skip_bad_rows=False):
             report.users_added += 1
             report.added_emails.append(normalize_email(row.email))
     report.imported = True
+    forget_known_domains()
     return report
 
 

@@ -1,8 +1,12 @@
-"""'Was this helpful?' votes: one per browser per answer, no identity kept.
+"""'Was this helpful?' votes: one per visitor per answer, no identity kept.
 
-A browser is known only by a random cookie; the database keeps the SHA-256 of
-it (FaqVote.voter_key). The unique (slug, voter_key) constraint settles two
-votes racing from the same browser: the second one changes nothing.
+A browser is known by a random cookie; the database keeps the SHA-256 of it
+(FaqVote.voter_key), which ties a comment to its vote. A cookie is easy to
+drop, so a vote also counts once per client: FaqVote.client_key is a keyed hash
+(services.privacy.addresses.keyed_hash) of the client's address and browser,
+forgotten after a day (retention.purge). A vote from a browser or a client that
+already voted on the answer changes nothing; the unique (slug, voter_key) and
+(slug, client_key) constraints settle two votes racing.
 """
 
 import hashlib
@@ -13,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import FaqVote
+from services.privacy.addresses import keyed_hash
 
 VOTER_COOKIE = "lobby_voter"
 VOTER_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -22,6 +27,11 @@ MAX_COMMENT = 500
 def new_voter_id():
     """A random id for a browser's voter cookie (never stored as it is)."""
     return secrets.token_urlsafe(32)
+
+
+def client_key(address, user_agent):
+    """What is kept of a client for a day: a keyed hash of its address and browser."""
+    return keyed_hash(f"faq-vote\0{address or ''}\0{user_agent or ''}")
 
 
 def voter_key(voter_id):
@@ -44,25 +54,28 @@ class Ballot:
     new_voter_id: str | None  # set when the browser had no voter cookie: give it this one
 
 
-def cast_vote(session, slug, voter_id, helpful):
-    """A browser's vote from its voter cookie (a new id when it has none) and the page to show."""
+def cast_vote(session, slug, voter_id, helpful, client=None):
+    """A visitor's vote from its voter cookie (a new id when it has none) and the page to show.
+
+    `client`: its client_key, so a client that drops its cookie still votes once.
+    """
     fresh = None
     if not is_plausible_voter_id(voter_id):
         voter_id = fresh = new_voter_id()
-    result = record_vote(session, slug, voter_id, helpful)
+    result = record_vote(session, slug, voter_id, helpful, client)
     return Ballot(("yes" if helpful else "no") if result.recorded else "already", fresh)
 
 
-def record_vote(session, slug, voter_id, helpful):
-    """Store a vote unless this browser already voted on this answer."""
+def record_vote(session, slug, voter_id, helpful, client=None):
+    """Store a vote unless this browser, or this client, already voted on this answer."""
     key = voter_key(voter_id)
-    if _vote_of(session, slug, key) is not None:
+    if _vote_of(session, slug, key) is not None or _client_voted(session, slug, client):
         return VoteResult(recorded=False)
     try:
         with session.begin_nested():
-            session.add(FaqVote(slug=slug, voter_key=key, helpful=helpful))
+            session.add(FaqVote(slug=slug, voter_key=key, client_key=client, helpful=helpful))
     except IntegrityError:
-        # The same browser voted twice at once; the first vote stands.
+        # The same browser or client voted twice at once; the first vote stands.
         return VoteResult(recorded=False)
     return VoteResult(recorded=True)
 
@@ -86,10 +99,19 @@ def _vote_of(session, slug, key):
     ).first()
 
 
+def _client_voted(session, slug, client):
+    if not client:
+        return False
+    found = session.scalar(
+        select(FaqVote.id).where(FaqVote.slug == slug, FaqVote.client_key == client).limit(1)
+    )
+    return found is not None
+
+
 def most_helpful(session, limit=6):
-    """Slugs with the most "Yes" votes (more yes than no), best first."""
-    yes = func.sum(case((FaqVote.helpful.is_(True), 1), else_=0))
-    no = func.sum(case((FaqVote.helpful.is_(False), 1), else_=0))
+    """Slugs with the most "Yes" voters (more yes than no), best first: distinct voters count."""
+    yes = func.count(func.distinct(case((FaqVote.helpful.is_(True), FaqVote.voter_key))))
+    no = func.count(func.distinct(case((FaqVote.helpful.is_(False), FaqVote.voter_key))))
     rows = session.execute(
         select(FaqVote.slug, yes.label("yes"))
         .group_by(FaqVote.slug)

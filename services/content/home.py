@@ -1,7 +1,8 @@
 """The home page: the tasks people come for, and the answers that help most.
 
-Top answers are ranked by votes (the share of “helpful” among an answer's votes,
-once it has at least MIN_VOTES of them, and only when most found it helpful);
+Top answers are ranked by voters (the share of “helpful” among an answer's
+distinct voters, once it has at least MIN_VOTES of them, and only when most found
+it helpful; services.content.faq_votes counts each visitor once);
 the remaining places are filled from CURATED, a hand-picked order.
 """
 
@@ -47,9 +48,9 @@ TILES = (
 
 
 def voted_slugs(session, min_votes=MIN_VOTES):
-    """Slugs ranked by helpful share (then by number of votes), in one grouped query."""
-    helpful = func.sum(case((FaqVote.helpful.is_(True), 1), else_=0))
-    total = func.count(FaqVote.id)
+    """Slugs ranked by helpful share (then by number of voters), in one grouped query."""
+    helpful = func.count(func.distinct(case((FaqVote.helpful.is_(True), FaqVote.voter_key))))
+    total = func.count(func.distinct(FaqVote.voter_key))
     rows = session.execute(
         select(FaqVote.slug, helpful.label("helpful"), total.label("total"))
         .group_by(FaqVote.slug)

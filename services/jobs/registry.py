@@ -37,6 +37,8 @@ QUEUE_JOBS = [
 ]
 
 LOOKUPS = {
+    "join_submission": "services.membership.join_submissions:take_submission",
+    # The next two were queued by /join before issue 22: kept for rows waiting at an upgrade.
     "screen_request": "services.membership.screening:screen_submitted",
     "join_repeat": "services.membership.status_checks:answer_repeat_submission",
     "resend": "services.membership.resending:resend_for_address",

@@ -15,7 +15,8 @@ from models import RequestSource, RequestState
 from services.accounts.records import normalize_email, paying_accounts_for_email
 from services.membership.events import SYSTEM
 from services.membership.screening import latest_request_for, submit_request
-from services.privacy.addresses import AddressProblem, name_problem, tidy_address
+from services.privacy.addresses import AddressProblem, tidy_address
+from services.privacy.names import name_problem
 from services.privacy.opt_outs import opted_out_among
 
 # Requests in these states mean: invited already, a member, or someone already decided.

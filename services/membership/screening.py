@@ -15,13 +15,13 @@ from services.accounts.records import normalize_email, paying_accounts_for_email
 from services.community import CommunityError, connector_for
 from services.community.task_report import problems
 from services.dates import due_date_for
-from services.jobs.lookups import enqueue
 from services.mail import emails
 from services.membership.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request
-from services.privacy.addresses import NameProblem, name_problem, tidy_address
+from services.privacy.addresses import tidy_address
+from services.privacy.names import NameProblem, name_problem
 from settings import as_list
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,8 @@ def submit_request(
 ):
     """Create a request and screen it now, or return the one this address already has.
 
-    For commands and tests; the web forms use receive_request, which leaves the
-    screening to the worker.
+    For commands and tests; the web forms use join_submissions.receive_request,
+    which leaves all of this to the worker.
 
     An open request is returned as it is; so is the request of someone who has
     already joined (a member asking again needs to log in, not a new invitation).
@@ -76,7 +76,7 @@ def submit_request(
     submissions race, the loser's insert does nothing (ON CONFLICT DO NOTHING) and
     it returns the winner's request instead.
     """
-    request_id, existing = _create_submitted(
+    request_id, existing = create_submitted(
         session, name, email, subdomain, source, facebook_name, actor
     )
     if existing is not None:
@@ -113,7 +113,7 @@ def _existing_request_query():
     )
 
 
-def _create_submitted(session, name, email, subdomain, source, facebook_name, actor):
+def create_submitted(session, name, email, subdomain, source, facebook_name, actor):
     """(id of a new request in state `submitted`, None), or (None, the request this
     address already has)."""
     email, canonical = tidy_address(email)
@@ -214,25 +214,6 @@ def send_to_review(session, request):
     failing = len(problems(session))
     for staff_address in as_list(current_app.config["STAFF_NOTIFY_EMAILS"]):
         emails.send_staff_new_review(session, request, hints, staff_address, failing)
-
-
-def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
-                    facebook_name=None):
-    """What /join and /facebook do: write the submission, leave the rest to the worker.
-
-    A new address gets a `submitted` request and a queued screening; an address
-    that already has a request gets a queued look-up that emails it a status
-    link. Either way the page answers the same, and what happened (the reference,
-    the outcome) goes only into an email. Returns the new request's id, or None.
-    """
-    request_id, _existing = _create_submitted(
-        session, name, email, subdomain, source, facebook_name, REQUESTER
-    )
-    if request_id is not None:
-        enqueue(session, "screen_request", request_id=request_id)
-    else:
-        enqueue(session, "join_repeat", email=email)
-    return request_id
 
 
 def screen_submitted(session, request_id):

@@ -40,12 +40,15 @@ def status_token_for(session, email, reference):
     return links.status_token(request, max_age=current_app.config["STATUS_LINK_MAX_AGE"])
 
 
-def email_status_link(session, email):
-    """Email a 24-hour status link to an address that has a request; returns whether sent."""
+def email_status_link(session, email, counted=False):
+    """Email a 24-hour status link to an address that has a request; returns whether sent.
+
+    `counted`: the form already counted this email against the mailbox's limit.
+    """
     request = latest_request_for(session, email)
     if request is None or request.purged_at is not None:
         return False
-    if not allow_email_to(request.email):
+    if not counted and not allow_email_to(request.email):
         return False
     emails.send_status_link(session, request)
     return True
@@ -72,4 +75,4 @@ def answer_repeat_submission(session, email):
     window = timedelta(minutes=current_app.config["JOIN_REPEAT_MINUTES"])
     if request.state == RequestState.SUBMITTED or request.created_at > utcnow() - window:
         return False
-    return email_status_link(session, email)
+    return email_status_link(session, email, counted=True)  # /join counted it

@@ -8,6 +8,8 @@ normalisation (IDNA/UTS-46 domain, so full-width letters and the full-width or
 ideographic dots fold to the real domain; NFC), the domain in its ASCII (punycode)
 form and everything case-folded. Plus-addressing stays distinct: a+b@x is not a@x.
 
+Names have their own rules (services.privacy.names).
+
 Look-alike letters cannot be folded safely (the email would go to whoever owns
 the look-alike domain), so a domain label that mixes alphabets, or is written
 wholly in letters that pass for Latin ones, is refused with a clear message.
@@ -39,22 +41,11 @@ _NEUTRAL = {"COMMON", "INHERITED"}
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
-_URL = re.compile(
-    r"(://|www\.|@|\b[\w-]+\.(com|net|org|io|co|info|biz|xyz|ru|cn|link|site|online|top|"
-    r"app|dev|me|ly|gl|to|uk|de|fr|es|it|nl|us)\b)",
-    re.IGNORECASE,
-)
-# Zero-width (non-)joiners are part of spelling in Persian, Indic scripts and emoji.
-_JOINERS = frozenset("\u200c\u200d")
 _SPACES = re.compile(r"\s+")
 
 
 class AddressProblem(ValueError):
     """An address that cannot be used; str() is the message to show."""
-
-
-class NameProblem(ValueError):
-    """A name that cannot be used; str() is the message to show."""
 
 
 def _scripts(text):
@@ -138,19 +129,6 @@ def text_warnings(text):
     if any(is_mixed_script(word) for word in re.split(r"[\s@.+_-]+", text or "") if word):
         warnings.append("mixes alphabets")
     return warnings
-
-
-def name_problem(name):
-    """Why a name cannot be used (a message), or None: names hold no controls or links."""
-    name = name or ""
-    for char in name:
-        if char in BIDI_CONTROLS or (
-            unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char not in _JOINERS
-        ):
-            return "Your name can only contain letters, spaces and punctuation"
-    if _URL.search(name):
-        return "Your name can't contain a web or email address"
-    return None
 
 
 def keyed_hash(text):

@@ -47,6 +47,8 @@ ANONYMOUS_DETAIL_KEYS = frozenset(
 )
 # How long failed staff sign-ins are remembered for throttling (hashed anyway).
 SIGN_IN_MEMORY = timedelta(days=1)
+# How long a vote remembers its client (a keyed hash) to count it once.
+VOTE_CLIENT_MEMORY = timedelta(days=1)
 
 
 @dataclass
@@ -124,6 +126,15 @@ def purge(session, older_than_days, now=None):
             FaqVote,
             [FaqVote.comment.is_not(None), FaqVote.created_at < cutoff],
             comment=None,
+        ),
+    )
+    report.add(
+        "vote clients forgotten",
+        _update(
+            session,
+            FaqVote,
+            [FaqVote.client_key.is_not(None), FaqVote.created_at < now - VOTE_CLIENT_MEMORY],
+            client_key=None,
         ),
     )
     report.add("closed reports emptied", _empty_closed_reports(session, cutoff))
