@@ -4,7 +4,8 @@ A page the app marks `Cache-Control: public` (an FAQ answer, the FAQ list, the
 home page, a search's results) is the same bytes for every visitor who sends no
 cookie. For SHARED_PAGE_SECONDS (1 by default; 0 turns this off) after such a
 visitor got one, the next visitors without a cookie who ask for the same address
-get those bytes from here: the same status, body and headers the app set (the
+get those bytes from here (never longer than SHARED_CACHE_SECONDS, the lifetime
+the page's s-maxage grants every shared cache): the same status, body and headers the app set (the
 security headers included), each with a request id of its own and the usual log
 line. Serving them skips Flask's request cycle, about two thirds of the cost of
 an answer page; a spike of visitors following one link (a support ticket, a
@@ -39,7 +40,8 @@ _PERSONAL_REQUEST_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_
 
 
 def init_app(app):
-    seconds = app.config["SHARED_PAGE_SECONDS"]
+    # Never longer than any shared cache may keep the page (SHARED_CACHE_SECONDS).
+    seconds = min(app.config["SHARED_PAGE_SECONDS"], app.config["SHARED_CACHE_SECONDS"])
     if seconds > 0 and not app.config["IS_DEVELOPMENT"]:
         app.wsgi_app = SharedPages(app.wsgi_app, seconds, app.config["SHARED_PAGE_ENTRIES"])
 
