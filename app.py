@@ -9,7 +9,7 @@ from commands import register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
-from web import logging_setup, request_guard, security_headers, shared_pages, static_assets
+from web import logging_setup, metrics, request_guard, security_headers, shared_pages, static_assets
 from web.app_class import LobbyFlask
 from web.http_cache import public_cache_control
 
@@ -33,6 +33,7 @@ def create_app(test_config=None):
     _refuse_bad_schedules(app)
 
     logging_setup.init_app(app)
+    metrics.init_app(app)  # before shared_pages, which counts the pages it serves
     request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)

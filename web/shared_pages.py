@@ -23,7 +23,8 @@ was decided for exactly this address. At most SHARED_PAGE_ENTRIES are kept.
 
 It wraps the app inside ProxyFix, so the scheme and host are the ones the proxy
 vouched for; it is off in development, where content edits show at once.
-Flask's request signals are not sent for a page served from here.
+Flask's request signals are not sent for a page served from here; the request
+metrics (web.metrics) count it under the endpoint that made it.
 """
 
 import threading
@@ -32,6 +33,7 @@ from collections import OrderedDict
 
 from werkzeug.wsgi import get_path_info
 
+from web import metrics
 from web.http_cache import PUBLIC_MARK
 from web.logging_setup import masked_request_path, request_id_for, write_request_line
 
@@ -43,17 +45,20 @@ def init_app(app):
     # Never longer than any shared cache may keep the page (SHARED_CACHE_SECONDS).
     seconds = min(app.config["SHARED_PAGE_SECONDS"], app.config["SHARED_CACHE_SECONDS"])
     if seconds > 0 and not app.config["IS_DEVELOPMENT"]:
-        app.wsgi_app = SharedPages(app.wsgi_app, seconds, app.config["SHARED_PAGE_ENTRIES"])
+        app.wsgi_app = SharedPages(app.wsgi_app, seconds, app.config["SHARED_PAGE_ENTRIES"],
+                                   metrics.observer(app))
 
 
 class SharedPages:
     """WSGI middleware keeping shareable 200 responses for `seconds`, `entries` at most."""
 
-    def __init__(self, wsgi_app, seconds, entries):
+    def __init__(self, wsgi_app, seconds, entries, observe=None):
         self.wsgi_app = wsgi_app
         self.seconds = seconds
         self.entries = entries
-        self._pages = OrderedDict()  # key -> (expires, status, headers, body, logged path)
+        self.observe = observe  # web.metrics' observe(endpoint, status, seconds), or None
+        # key -> (expires, status, headers, body, logged path, endpoint)
+        self._pages = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
@@ -63,7 +68,7 @@ class SharedPages:
         started = time.perf_counter()
         page = self._pages.get(key)
         if page is not None and page[0] > time.monotonic():
-            return _serve(page, environ, start_response, started)
+            return _serve(page, environ, start_response, started, self.observe)
         return self._fetch(key, environ, start_response)
 
     def _fetch(self, key, environ, start_response):
@@ -84,7 +89,8 @@ class SharedPages:
         status, headers = answered
         kept = [(name, value) for name, value in headers if name.lower() != "x-request-id"]
         self._keep(key, (time.monotonic() + self.seconds, status, kept, content,
-                         masked_request_path(get_path_info(environ))))
+                         masked_request_path(get_path_info(environ)),
+                         environ.get(metrics.ENDPOINT_KEY, "none")))
         return [content]
 
     def _keep(self, key, page):
@@ -126,10 +132,12 @@ def _is_shareable(status, headers):
     return "public" in directives and not directives & {"private", "no-store"} and not varies
 
 
-def _serve(page, environ, start_response, started):
-    _expires, status, headers, content, path = page
+def _serve(page, environ, start_response, started, observe):
+    _expires, status, headers, content, path, endpoint = page
     request_id = request_id_for(environ)
     start_response(status, [*headers, ("X-Request-Id", request_id)])
-    write_request_line("GET", path, int(status[:3]),
-                       (time.perf_counter() - started) * 1000, request_id)
+    code, seconds = int(status[:3]), time.perf_counter() - started
+    write_request_line("GET", path, code, seconds * 1000, request_id)
+    if observe is not None:
+        observe(endpoint, code, seconds)
     return [content]
