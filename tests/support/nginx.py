@@ -54,7 +54,7 @@ def free_port():
 MAIN_CONF = """\
 daemon off;
 {user}
-worker_processes 1;
+worker_processes {workers};
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 1024; }}
@@ -82,7 +82,8 @@ class Nginx:
     as the X-Cache-Status header only a test shows.
     """
 
-    def __init__(self, prefix, upstream_port, release=ROOT, snippets=None):
+    def __init__(self, prefix, upstream_port, release=ROOT, snippets=None, workers=1):
+        self.workers = workers
         self.prefix = Path(prefix)
         self.upstream_port = upstream_port
         self.release = Path(release)
@@ -111,7 +112,8 @@ class Nginx:
         }))
         # As root, nginx's workers would run as nobody, who cannot read a test's folders.
         user = "user root;" if os.geteuid() == 0 else ""
-        (prefix / "nginx.conf").write_text(MAIN_CONF.format(prefix=prefix, user=user))
+        (prefix / "nginx.conf").write_text(MAIN_CONF.format(prefix=prefix, user=user,
+                                                                   workers=self.workers))
         command = [nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                    "-e", str(prefix / "error.log")]
         checked = subprocess.run(command + ["-t"], capture_output=True, text=True, timeout=30)
