@@ -1,6 +1,8 @@
 """/metrics: Prometheus's text format behind HEALTH_TOKEN, every figure moving with real work."""
 
+import http.client
 import os
+import subprocess
 import sys
 from datetime import timedelta
 
@@ -11,8 +13,7 @@ from sqlalchemy import update
 from clock import utcnow
 from models import PendingJob
 from services.monitoring import EMAIL_STATES
-from tests.support.builders import invitation_token, make_overdue
-from tests.support.database import app_session
+from tests.support.builders import invitation_token, make_overdue, request_by_email
 from tests.support.fake_circle import circle_config
 from tests.support.forms import csrf_token_from
 from tests.support.servers import free_port, start_gunicorn, stop, wait_until_serving
@@ -84,7 +85,6 @@ def test_every_figure_moves_with_a_join_an_accept_and_emails(
     assert value(screened, "lobby_worker_last_pass_timestamp_seconds") > 0
 
     with use_session() as session:
-        from tests.support.builders import request_by_email
         bob_id = request_by_email(session, BOB).id
     make_overdue(use_session, bob_id)
     token = invitation_token(outbox(kind="invitation", to=ANA)[0])
@@ -144,9 +144,6 @@ def test_the_token_is_compared_whole():
 def test_several_gunicorn_workers_add_up(tmp_path):
     """prometheus_client's multiprocess mode, set up by gunicorn.conf.py: each worker
     process counts its own requests, and a scrape by any of them sees them all."""
-    import http.client
-    import subprocess
-
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("FLASK_") and k != "PROMETHEUS_MULTIPROC_DIR"}
     env.update(SECRET_KEY="m" * 40, DATABASE_URL=f"sqlite:///{tmp_path / 'lobby.sqlite3'}",
