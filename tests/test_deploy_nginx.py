@@ -100,6 +100,9 @@ def test_a_public_answer_page_is_served_from_the_cache_the_second_time(stack):
     assert first[0] == second[0] == 200
     assert cache_status(first) == "MISS" and cache_status(second) == "HIT"
     assert second[2] == first[2]
+    # Each with its own request id, which nginx gave the app too.
+    ids = [r[1].get_all("X-Request-Id") for r in (first, second)]
+    assert all(len(found) == 1 and len(found[0]) == 32 for found in ids) and ids[0] != ids[1]
     assert first[1]["Cache-Control"].startswith("public, max-age=0, s-maxage=3")
     # The app saw HTTPS through X-Forwarded-Proto (TRUST_PROXY=1): HSTS, and no cookie.
     assert "Strict-Transport-Security" in first[1]
