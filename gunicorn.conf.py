@@ -62,10 +62,10 @@ if os.path.isdir("/dev/shm"):
 # The request metrics of every worker process (web/metrics.py), summed at each scrape by
 # prometheus_client's multiprocess mode. Chosen here, before the app (and so
 # prometheus_client) is loaded, which decides the mode once; made in on_starting.
-_own_metrics_dir = None
+# Named after the master's pid, which a reload (HUP, reading this file again) keeps.
+_own_metrics_dir = os.path.join("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
+                                f"lobby-metrics-{os.getpid()}")
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _own_metrics_dir = os.path.join(worker_tmp_dir if os.path.isdir("/dev/shm")
-                                    else tempfile.gettempdir(), f"lobby-metrics-{os.getpid()}")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
 
 
@@ -97,7 +97,7 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _own_metrics_dir:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") == _own_metrics_dir:
         shutil.rmtree(_own_metrics_dir, ignore_errors=True)
 
 
