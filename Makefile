@@ -54,12 +54,17 @@ test: setup
 serve: install
 	FLASK_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## make bench: every bench/*.py in turn (gunicorn on loopback; wrk when installed, else Python)
+## make bench: every bench/*.py in turn (gunicorn on loopback, and nginx with deploy/nginx/lobby.conf;
+## wrk when installed, else Python)
 BENCH_SCRIPTS = $(sort $(wildcard bench/*.py))
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \
 	  || echo "wrk is not installed: using the Python load generator"
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] \
+	  && command -v apt-get >/dev/null 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null 2>&1; } \
+	  || echo "nginx is not installed: bench/nginx.py skips"
 	@for script in $(BENCH_SCRIPTS); do \
 	  echo "== $$script"; $(BIN)/python $$script || exit 1; \
 	done

@@ -9,8 +9,9 @@ from commands import register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
-from web import logging_setup, request_guard, security_headers, shared_pages, static_assets
+from web import logging_setup, metrics, request_guard, security_headers, shared_pages, static_assets
 from web.app_class import LobbyFlask
+from web.http_cache import public_cache_control
 
 
 class ConfigurationError(RuntimeError):
@@ -32,6 +33,7 @@ def create_app(test_config=None):
     _refuse_bad_schedules(app)
 
     logging_setup.init_app(app)
+    metrics.init_app(app)  # before shared_pages, which counts the pages it serves
     request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)
@@ -55,6 +57,8 @@ def _fill_derived_settings(app):
     if not app.config["CONTENT_DIR"]:
         app.config["CONTENT_DIR"] = os.path.join(app.root_path, "content")
     app.config["IS_DEVELOPMENT"] = _is_development(app)
+    app.config["PUBLIC_CACHE_CONTROL"] = public_cache_control(
+        app.config["SHARED_CACHE_SECONDS"], app.config["SHARED_CACHE_STALE_SECONDS"])
     served_over_https = app.config["SITE_URL"].startswith("https://")
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = served_over_https and not _is_development(app)

@@ -10,10 +10,16 @@ Every setting can be changed from the environment:
   GUNICORN_TIMEOUT     seconds a request may take before its worker is restarted (30)
   GUNICORN_MAX_REQUESTS requests a worker serves before it is replaced (20000, ± 10 %;
                        0 never replaces it)
+  PROMETHEUS_MULTIPROC_DIR  where the worker processes keep their request metrics for
+                       /metrics (emptied at start); unset, a folder of this server's own
+                       under /dev/shm (or the temporary folder), removed at exit
 """
 
+import glob
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 # gunicorn always serves production mode: no debug, the real SECRET_KEY required.
 os.environ["FLASK_DEBUG"] = "0"
@@ -53,6 +59,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
+# The request metrics of every worker process (web/metrics.py), summed at each scrape by
+# prometheus_client's multiprocess mode. Chosen here, before the app (and so
+# prometheus_client) is loaded, which decides the mode once; made in on_starting.
+# Named after the master's pid, which a reload (HUP, reading this file again) keeps.
+_own_metrics_dir = os.path.join("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir(),
+                                f"lobby-metrics-{os.getpid()}")
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+
 
 def on_starting(server):
     """Check the configuration once in the master, before any worker starts.
@@ -67,6 +82,23 @@ def on_starting(server):
     # a per-process rate-limit store shared by several.
     os.environ["WEB_PROCESSES"] = str(server.cfg.workers)
     create_app()
+    # Counts left by an earlier run would be added to this one's.
+    metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(metrics_dir, mode=0o700, exist_ok=True)
+    for stale in glob.glob(os.path.join(metrics_dir, "*.db")):
+        os.remove(stale)
+
+
+def child_exit(server, worker):
+    """A worker that exits leaves its counts (they still add up), not its live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") == _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
 
 
 def post_fork(server, worker):

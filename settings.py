@@ -129,6 +129,14 @@ DEFAULTS = {
     # and how many such pages each process keeps at most.
     "SHARED_PAGE_SECONDS": 1,
     "SHARED_PAGE_ENTRIES": 512,
+    # How long a shared cache in front (nginx's micro-cache in deploy/nginx, a CDN) may
+    # keep a public page (Cache-Control s-maxage; 0: none may, and SHARED_PAGE_SECONDS
+    # is capped by it too), and for how long after that it may still answer it while
+    # fetching the new one (stale-while-revalidate).
+    "SHARED_CACHE_SECONDS": 60,
+    "SHARED_CACHE_STALE_SECONDS": 30,
+    # The bearer token of the monitoring endpoints (/metrics); unset, they answer 404.
+    "HEALTH_TOKEN": "",
 }
 
 _INTS = {
@@ -143,6 +151,7 @@ _INTS = {
     "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
     "WEB_PROCESSES",
     "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS", "SHARED_PAGE_SECONDS", "SHARED_PAGE_ENTRIES",
+    "SHARED_CACHE_SECONDS", "SHARED_CACHE_STALE_SECONDS",
     "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
 }
 _BOOLS = {

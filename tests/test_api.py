@@ -64,7 +64,7 @@ def test_an_unknown_slug_is_a_json_404(client):
 @pytest.mark.parametrize("path", ["/api/faq", "/api/faq/how-to-join", "/api/faq?q=invite"])
 def test_api_responses_carry_an_etag_and_answer_304(client, path):
     first = client.get(path)
-    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200

@@ -51,6 +51,7 @@ def test_gunicorn_serves_production_mode_with_a_real_key(tmp_path):
 
 def test_gunicorn_settings(monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "0")  # the config file sets it; restored after
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent")  # likewise
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert 1 <= settings["workers"] <= 8

@@ -33,6 +33,7 @@ from tests.support.forms import csrf_token_from
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {
     "api.faq_list", "api.faq_answer", "main.healthz", "main.ping", "static",
+    "metrics.scrape",  # Prometheus's text format
     "devmail.message_html",  # an email's own HTML part, shown in a sandboxed frame
 }
 ACCOUNTS_CSV = b"subdomain,account_name,status,email\nacme,Acme,active,a@acme.example\nbad row\n"

@@ -12,12 +12,34 @@ from werkzeug.wrappers import Response
 
 from web.page_cache import page_cache
 
-PUBLIC = "public, no-cache"  # anyone may store it, but must ask again each time
+# The same for every visitor without a cookie: browsers ask again each time (ETag),
+# shared caches (nginx's micro-cache, a CDN) may keep it SHARED_CACHE_SECONDS. The
+# header itself is the app's PUBLIC_CACHE_CONTROL (public_cache_control below).
+PUBLIC = "public"
 PRIVATE = "private, no-cache"  # personal to this browser (a CSRF token in the page)
 NO_STORE = "no-store"  # personal or secret: kept by no cache at all
 # Set in the WSGI environ of a request answered with a PUBLIC page: web.shared_pages
 # then looks at the response's headers to see if it may keep it (it checks them all).
 PUBLIC_MARK = "lobby.public_page"
+
+
+def public_cache_control(shared_seconds, stale_seconds):
+    """The Cache-Control of public pages: `s-maxage` for shared caches, 0 for browsers.
+
+    A shared cache serves a page at most shared_seconds after the app made it, so
+    a change of content shows within that time; for stale_seconds after that it may
+    still answer the old page while it fetches the new one. 0 keeps them out.
+    """
+    if shared_seconds <= 0:
+        return "public, no-cache"
+    swr = f", stale-while-revalidate={stale_seconds}" if stale_seconds > 0 else ""
+    return f"public, max-age=0, s-maxage={shared_seconds}{swr}"
+
+
+def _header_value(cache_control):
+    if cache_control == PUBLIC:
+        return current_app.config["PUBLIC_CACHE_CONTROL"]
+    return cache_control
 
 
 def etag_for(*parts):
@@ -35,7 +57,7 @@ def not_modified(etag, cache_control=PUBLIC):
 def cacheable(response, etag, cache_control=PUBLIC):
     """Mark a response with its ETag and cache policy."""
     response.set_etag(etag)
-    response.headers["Cache-Control"] = cache_control
+    response.headers["Cache-Control"] = _header_value(cache_control)
     if cache_control == PUBLIC:
         request.environ[PUBLIC_MARK] = True
     return response
@@ -83,7 +105,7 @@ def public_page(build):
     personal = has_flash_waiting()
     response = make_response(build())
     if not personal:
-        response.headers["Cache-Control"] = PUBLIC
+        response.headers["Cache-Control"] = current_app.config["PUBLIC_CACHE_CONTROL"]
         request.environ[PUBLIC_MARK] = True
     return response
 

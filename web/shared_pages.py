@@ -4,7 +4,8 @@ A page the app marks `Cache-Control: public` (an FAQ answer, the FAQ list, the
 home page, a search's results) is the same bytes for every visitor who sends no
 cookie. For SHARED_PAGE_SECONDS (1 by default; 0 turns this off) after such a
 visitor got one, the next visitors without a cookie who ask for the same address
-get those bytes from here: the same status, body and headers the app set (the
+get those bytes from here (never longer than SHARED_CACHE_SECONDS, the lifetime
+the page's s-maxage grants every shared cache): the same status, body and headers the app set (the
 security headers included), each with a request id of its own and the usual log
 line. Serving them skips Flask's request cycle, about two thirds of the cost of
 an answer page; a spike of visitors following one link (a support ticket, a
@@ -22,7 +23,8 @@ was decided for exactly this address. At most SHARED_PAGE_ENTRIES are kept.
 
 It wraps the app inside ProxyFix, so the scheme and host are the ones the proxy
 vouched for; it is off in development, where content edits show at once.
-Flask's request signals are not sent for a page served from here.
+Flask's request signals are not sent for a page served from here; the request
+metrics (web.metrics) count it under the endpoint that made it.
 """
 
 import threading
@@ -31,6 +33,7 @@ from collections import OrderedDict
 
 from werkzeug.wsgi import get_path_info
 
+from web import metrics
 from web.http_cache import PUBLIC_MARK
 from web.logging_setup import masked_request_path, request_id_for, write_request_line
 
@@ -39,19 +42,23 @@ _PERSONAL_REQUEST_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_
 
 
 def init_app(app):
-    seconds = app.config["SHARED_PAGE_SECONDS"]
+    # Never longer than any shared cache may keep the page (SHARED_CACHE_SECONDS).
+    seconds = min(app.config["SHARED_PAGE_SECONDS"], app.config["SHARED_CACHE_SECONDS"])
     if seconds > 0 and not app.config["IS_DEVELOPMENT"]:
-        app.wsgi_app = SharedPages(app.wsgi_app, seconds, app.config["SHARED_PAGE_ENTRIES"])
+        app.wsgi_app = SharedPages(app.wsgi_app, seconds, app.config["SHARED_PAGE_ENTRIES"],
+                                   metrics.observer(app))
 
 
 class SharedPages:
     """WSGI middleware keeping shareable 200 responses for `seconds`, `entries` at most."""
 
-    def __init__(self, wsgi_app, seconds, entries):
+    def __init__(self, wsgi_app, seconds, entries, observe=None):
         self.wsgi_app = wsgi_app
         self.seconds = seconds
         self.entries = entries
-        self._pages = OrderedDict()  # key -> (expires, status, headers, body, logged path)
+        self.observe = observe  # web.metrics' observe(endpoint, status, seconds), or None
+        # key -> (expires, status, headers, body, logged path, endpoint)
+        self._pages = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
@@ -61,7 +68,7 @@ class SharedPages:
         started = time.perf_counter()
         page = self._pages.get(key)
         if page is not None and page[0] > time.monotonic():
-            return _serve(page, environ, start_response, started)
+            return _serve(page, environ, start_response, started, self.observe)
         return self._fetch(key, environ, start_response)
 
     def _fetch(self, key, environ, start_response):
@@ -82,7 +89,8 @@ class SharedPages:
         status, headers = answered
         kept = [(name, value) for name, value in headers if name.lower() != "x-request-id"]
         self._keep(key, (time.monotonic() + self.seconds, status, kept, content,
-                         masked_request_path(get_path_info(environ))))
+                         masked_request_path(get_path_info(environ)),
+                         environ.get(metrics.ENDPOINT_KEY, "none")))
         return [content]
 
     def _keep(self, key, page):
@@ -124,10 +132,12 @@ def _is_shareable(status, headers):
     return "public" in directives and not directives & {"private", "no-store"} and not varies
 
 
-def _serve(page, environ, start_response, started):
-    _expires, status, headers, content, path = page
+def _serve(page, environ, start_response, started, observe):
+    _expires, status, headers, content, path, endpoint = page
     request_id = request_id_for(environ)
     start_response(status, [*headers, ("X-Request-Id", request_id)])
-    write_request_line("GET", path, int(status[:3]),
-                       (time.perf_counter() - started) * 1000, request_id)
+    code, seconds = int(status[:3]), time.perf_counter() - started
+    write_request_line("GET", path, code, seconds * 1000, request_id)
+    if observe is not None:
+        observe(endpoint, code, seconds)
     return [content]

@@ -5,8 +5,8 @@ days ago"), the site's address and the thank-you state. The "Was this helpful?"
 form carries no per-visitor CSRF token: the vote is protected by the headers the
 browser sets on the POST instead (see blueprints.faq.routes.vote). So the page is
 rendered once per answer and state, kept per app, and served with one ETag shared
-by every visitor (`public, no-cache`): a first visit opens no session, signs no
-cookie and touches no database.
+by every visitor (`public`, for SHARED_CACHE_SECONDS in shared caches): a first
+visit opens no session, signs no cookie and touches no database.
 
 Pages that differ per visitor render in full every time: a flash message, a
 comment form with errors (`no-store`), and the "Sorry this didn't help" state,

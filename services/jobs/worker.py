@@ -23,6 +23,9 @@ from services.jobs.registry import QUEUE_JOBS, SCHEDULED_JOBS, resolve
 
 log = logging.getLogger(__name__)
 
+# An email in these states is still to be delivered (the outbox's depth).
+WAITING_EMAIL_STATES = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED)
+
 
 def worker_name():
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
@@ -118,9 +121,7 @@ def worker_health(session):
     last_seen = session.scalar(select(func.max(WorkerHeartbeat.last_seen)))
     oldest = session.scalar(
         select(func.min(OutboxEmail.created_at)).where(
-            OutboxEmail.status.in_(
-                [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED]
-            )
+            OutboxEmail.status.in_(WAITING_EMAIL_STATES)
         )
     )
     return WorkerHealth(as_utc(last_seen), as_utc(oldest))
