@@ -33,6 +33,7 @@ from models import (
 from services.membership.events import SYSTEM
 from services.membership.request_states import ENDED, RequestChanged, move_request, states_that_can
 from services.privacy.addresses import keyed_hash
+from services.staff import audit
 from services.staff.sign_in import forget_old_failures
 
 # Requests forgotten past the period: the ended ones, the expired ones, and the
@@ -128,6 +129,8 @@ def purge(session, older_than_days, now=None):
     )
     report.add("closed reports emptied", _empty_closed_reports(session, cutoff))
     report.add("old failed sign-ins forgotten", forget_old_failures(session, now - SIGN_IN_MEMORY))
+    report.add("staff names and addresses removed from the audit trail",
+               audit.forget_personal_fields(session, cutoff))
     session.flush()
     return report
 
