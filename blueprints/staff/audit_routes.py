@@ -1,6 +1,7 @@
 """The audit trail (admins): filtered list and CSV export."""
 
 from flask import Response, render_template, request
+from wtforms.fields import SelectChoice
 
 import db
 from blueprints.staff import bp
@@ -14,7 +15,9 @@ from web.staff_roles import requires_role
 def _filters():
     form = AuditFilterForm(request.args)
     session = db.get_session()
-    form.action.choices = [("", "Any action")] + [(a, a) for a in audit.actions(session)]
+    form.action.choices = [SelectChoice("", "Any action")] + [
+        SelectChoice(a, a.replace("_", " ")) for a in audit.actions(session)
+    ]
     valid = form.validate()
     filters = audit.AuditFilters(
         actor=(form.actor.data or "").strip(),

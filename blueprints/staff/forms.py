@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -106,7 +107,7 @@ class ChangePasswordForm(SetPasswordForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 
-ROLE_CHOICES = [("reviewer", "Reviewer"), ("admin", "Admin")]
+ROLE_CHOICES = [SelectChoice("reviewer", "Reviewer"), SelectChoice("admin", "Admin")]
 
 
 class InviteForm(FlaskForm):
@@ -123,7 +124,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("Who", validators=[Optional(), Length(max=254)])
-    action = SelectField("Action", choices=[("", "Any action")], validate_choice=False)
+    action = SelectField("Action", choices=[SelectChoice("", "Any action")], validate_choice=False)
     target = StringField("Request or account", validators=[Optional(), Length(max=254)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])

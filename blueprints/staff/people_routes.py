@@ -24,7 +24,7 @@ def _render_people(invite_form=None, status=200):
     }
     return render_template(
         "staff/people.html",
-        staff=staff,
+        staff_users=staff,
         role_forms=role_forms,
         invite_form=invite_form or InviteForm(formdata=None),
         button_form=ButtonForm(),
