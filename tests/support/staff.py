@@ -61,3 +61,14 @@ def csrf(client, path="/staff/"):
 
 def staff_post(client, url, data=None, page="/staff/"):
     return client.post(url, data={"csrf_token": csrf(client, page), **(data or {})})
+
+
+def sign_in_in_browser(page, email=STAFF_EMAIL, password=STAFF_PASSWORD, secret=STAFF_TOTP_SECRET,
+                       last_step=None):
+    """On the sign-in page: the password, then the app's code, as a person would type them."""
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    code_box = page.get_by_label("Code from your authenticator app, or a recovery code")
+    code_box.fill(totp_code(secret, last_step))
+    page.get_by_role("button", name="Continue").click()
