@@ -21,9 +21,13 @@ class SsoOutcome:
     reason: str = ""
 
 
-def _verified(claims):
-    value = claims.get("email_verified")
+def _is_true(value):
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def _verified(claims):
+    # Entra ID sends no email_verified; its optional claim xms_edov says the same.
+    return _is_true(claims.get("email_verified")) or _is_true(claims.get("xms_edov"))
 
 
 def _live_invite(db_session, email, now):
