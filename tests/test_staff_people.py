@@ -103,3 +103,22 @@ def test_cli_create_takes_a_role(app, runner):
     assert _user(app, "rev@example-app.com").role == "reviewer"
     runner.invoke(args=["staff", "create", "boss@example-app.com", "--password", "a long enough password"])
     assert _user(app, "boss@example-app.com").role == "admin"
+
+
+def test_without_password_sign_in_an_invitation_sets_no_password(app, client, make_staff, outbox):
+    sign_in(client, make_staff)
+    _post(client, "/staff/people/invite", {"email": "new@example-app.com", "role": "reviewer"})
+    token = INVITE_LINK.search(outbox(kind="staff_invite")[0].body_text).group(1)
+    app.config["STAFF_PASSWORD_SIGNIN"] = False
+    newcomer = app.test_client()
+    page = newcomer.get(f"/staff/join/{token}").get_data(as_text=True)
+    assert 'name="password"' not in page
+    response = newcomer.post(f"/staff/join/{token}", data={
+        "csrf_token": csrf_token_from(newcomer.get("/join").get_data(as_text=True)),
+        "password": "a long new password"})
+    assert response.status_code == 400 and _user(app, "new@example-app.com") is None
+    app.config["STAFF_PASSWORD_SIGNIN"] = True  # the same post goes through with it on
+    response = newcomer.post(f"/staff/join/{token}", data={
+        "csrf_token": csrf_token_from(newcomer.get("/join").get_data(as_text=True)),
+        "password": "a long new password"})
+    assert response.status_code == 302 and _user(app, "new@example-app.com") is not None

@@ -89,3 +89,15 @@ def test_changing_the_password_ends_the_other_sessions(app, client, make_staff):
 )
 def test_only_the_network_of_the_address_is_kept(address, network):
     assert network_of(address) == network
+
+
+def test_the_data_purge_ends_sessions_nobody_came_back_to(app, client, make_staff):
+    from services.privacy.retention import purge
+
+    sign_in(client, make_staff)
+    _age_sessions(app, idle=timedelta(hours=1))
+    with app_session(app) as session:
+        report = purge(session, 365)
+        assert report.counts["expired staff sessions ended"] == 1
+        [row] = session.scalars(select(StaffSession))
+        assert row.ended_at is not None and row.browser is None and row.network is None

@@ -161,3 +161,11 @@ def test_without_the_requirement_an_unenrolled_user_signs_in_with_the_password(c
 
 def test_the_requirement_defaults_on_outside_development(app):
     assert app.config["STAFF_REQUIRE_2FA"] is True
+
+
+def test_an_enrolled_user_cannot_swap_the_secret_by_opening_the_enrolment_page(app, client, make_staff):
+    make_staff()
+    log_in(client)
+    assert client.get("/staff/enrol").status_code == 302
+    user = _user(app)
+    assert two_factor.is_enrolled(user) and user.totp_secret == STAFF_TOTP_SECRET

@@ -116,7 +116,7 @@ def _staff_pages(seeded):
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
             "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
             "/staff/people", "/staff/audit", "/staff/audit?action=sign_in&since=2026-01-01",
-            "/staff/sessions", "/staff/password", "/staff/enrol"]
+            "/staff/sessions", "/staff/password"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [
@@ -124,7 +124,6 @@ def _staff_pages(seeded):
         ("/staff/decline-reasons/new", {}),
         ("/staff/people/invite", {"email": "", "role": "reviewer"}),
         ("/staff/password", {}),
-        ("/staff/enrol", {"code": "000000"}),
         ("/staff/accounts/preview", {"csv_file": (io.BytesIO(ACCOUNTS_CSV), "accounts.csv")}),
     ]
     return [("GET", url, None) for url in gets] + [("POST", url, data) for url, data in posts]

@@ -3,7 +3,7 @@
 And the invitation link itself: set a password (then enrol the second factor) or use SSO.
 """
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
@@ -122,7 +122,7 @@ def join(token):
     if staff_invite is None:
         return render_template("staff/join_invalid.html"), 404
     form = SetPasswordForm()
-    if form.validate_on_submit():
+    if current_app.config["STAFF_PASSWORD_SIGNIN"] and form.validate_on_submit():
         user = invites.accept(session, staff_invite, form.password.data)
         record_action("staff_invite_accepted", "staff", user.email, actor=user.email)
         return after_first_factor(user)

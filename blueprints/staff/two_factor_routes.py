@@ -1,6 +1,6 @@
 """Enrolling the second factor: the secret as text and QR code, a code to confirm, recovery codes."""
 
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
@@ -13,8 +13,15 @@ from web.staff_audit import record_action
 
 @bp.route("/enrol", methods=["GET", "POST"])
 def enrol():
-    """Open to the user half-way through sign-in, and to a signed-in one (to re-enrol)."""
+    """Open to the user half-way through sign-in, and to a signed-in one not yet enrolled.
+
+    An enrolled user cannot swap the secret here (a stray visit would switch off
+    their second factor); an admin's reset, or `flask staff reset-2fa`, comes first.
+    """
     user = require_pending_or_signed_in()
+    if two_factor.is_enrolled(user):
+        flash("Your authenticator app is set up already; an admin can reset it for a new one.", "info")
+        return redirect(url_for("staff.my_sessions" if g.staff_user else "staff.login_code"))
     session = db.get_session()
     form = EnrolForm()
     if request.method == "GET":

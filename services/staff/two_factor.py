@@ -27,8 +27,10 @@ def is_enrolled(user):
 
 
 def start_enrolment(user):
-    """Give the user a fresh secret (kept until a code confirms it) unless one is pending."""
-    if is_enrolled(user) or not user.totp_secret:
+    """Give a user not yet enrolled a secret (kept until a code confirms it) unless one is pending."""
+    if is_enrolled(user):
+        raise ValueError("already enrolled: reset the second factor first")
+    if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
         user.totp_enrolled_at = None
         user.totp_last_step = None
