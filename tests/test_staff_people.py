@@ -122,3 +122,13 @@ def test_without_password_sign_in_an_invitation_sets_no_password(app, client, ma
         "csrf_token": csrf_token_from(newcomer.get("/join").get_data(as_text=True)),
         "password": "a long new password"})
     assert response.status_code == 302 and _user(app, "new@example-app.com") is not None
+
+
+def test_the_invitation_email_reads_as_before(client, make_staff, outbox):
+    from tests.support.snapshots import assert_snapshot, masked
+
+    sign_in(client, make_staff)
+    _post(client, "/staff/people/invite", {"email": "new@example-app.com", "role": "reviewer"})
+    text = re.sub(r"/staff/join/[A-Za-z0-9_-]+", "/staff/join/<token>", masked(outbox(kind="staff_invite")[0]))
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<time>", text)
+    assert_snapshot("staff_invite", text)
