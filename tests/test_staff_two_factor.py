@@ -169,3 +169,29 @@ def test_an_enrolled_user_cannot_swap_the_secret_by_opening_the_enrolment_page(a
     assert client.get("/staff/enrol").status_code == 302
     user = _user(app)
     assert two_factor.is_enrolled(user) and user.totp_secret == STAFF_TOTP_SECRET
+
+
+def test_the_right_password_does_not_reset_the_count_of_wrong_codes(app, client, make_staff):
+    from models import SignInThrottle
+
+    make_staff()
+    _password_step(client)
+    for _ in range(3):
+        _post_code(client, "000001")
+    with app_session(app) as session:
+        throttle = session.scalar(select(SignInThrottle))
+        throttle.last_failed_at -= timedelta(hours=1)  # the wait is over
+    assert _password_step(client).location == "/staff/login/code"
+    with app_session(app) as session:
+        assert session.scalar(select(SignInThrottle)).failures == 3
+    assert enter_code(client).location == "/staff/"
+    with app_session(app) as session:
+        assert session.scalar(select(SignInThrottle)) is None
+
+
+def test_a_recovery_code_sign_in_says_how_many_are_left(app, client, make_staff):
+    make_staff()
+    codes = _recovery_codes(app)
+    _password_step(client)
+    _post_code(client, codes[3])
+    assert "9 left" in client.get("/staff/").get_data(as_text=True)

@@ -133,10 +133,11 @@ def login_code():
             session, user, form.code.data, client=request.remote_addr
         )
         if result.ok:
+            response = finish_sign_in(user, f"password+{how}")
             if how == "recovery":
                 left = two_factor.recovery_codes_left(session, user)
                 flash(f"You used a recovery code; {left} left.", "info")
-            return finish_sign_in(user, f"password+{how}")
+            return response
         record_action("sign_in_code_failed", "staff", user.email, actor=user.email)
         error = result.error
     status = 400 if request.method == "POST" else 200

@@ -106,7 +106,9 @@ def authenticate(db_session, email, password, client=None, now=None):
         check_password_hash(_dummy_hash(), password or "")
     elif check_password_hash(user.password_hash, password or "") and user.active:
         user.failed_logins = 0
-        if throttle is not None:
+        # With a code still to come, the count stays until the code is right too:
+        # otherwise knowing the password would reset the delay on guessing codes.
+        if throttle is not None and not two_factor.is_enrolled(user):
             db_session.delete(throttle)
         return SignInResult(user)
     _count_failure(db_session, key, throttle, now)
