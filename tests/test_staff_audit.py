@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,8 @@ from services.privacy.retention import purge
 from services.staff import audit
 from tests.support.builders import add_decline_reason
 from tests.support.database import app_session
-from tests.support.staff import STAFF_EMAIL, log_in, sign_in, staff_post
+from tests.support.forms import csrf_token_from
+from tests.support.staff import STAFF_EMAIL, csrf, log_in, sign_in, staff_post
 
 UNKNOWN = "hana@gmail.example"
 CSV_TEXT = "subdomain,account_name,status,email\nacme,Acme,active,a@acme.example\n"
@@ -47,9 +49,15 @@ def _revoke(client, ids, use_session):
 
 
 def _import(client, ids, use_session):
-    from tests.test_staff_console import confirm, upload
-
-    return confirm(client, upload(client, CSV_TEXT).get_data(as_text=True))
+    preview = client.post(
+        "/staff/accounts/preview",
+        data={"csrf_token": csrf(client, "/staff/accounts"),
+              "csv_file": (io.BytesIO(CSV_TEXT.encode()), "accounts.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview).group(1)
+    return client.post("/staff/accounts/import",
+                       data={"csrf_token": csrf_token_from(preview), "upload": upload})
 
 
 def _retry(client, ids, use_session):

@@ -56,17 +56,21 @@ def end_other_sessions():
 @requires_role(StaffRole.REVIEWER)
 def change_my_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(
-                db.get_session(), g.staff_user, form.current.data, form.password.data,
-                keep_session=g.staff_session,
-            )
-        except StaffUserError as exc:
-            form.current.errors.append(str(exc))
-        else:
-            record_action("password_changed", "staff", g.staff_user.email)
-            flash("Your password is changed; your other sessions are signed out.", "success")
-            return redirect(url_for("staff.my_sessions"))
+    if form.validate_on_submit() and _changed_password(form):
+        flash("Your password is changed; your other sessions are signed out.", "success")
+        return redirect(url_for("staff.my_sessions"))
     status = 400 if request.method == "POST" else 200
     return render_template("staff/password.html", form=form), status
+
+
+def _changed_password(form):
+    try:
+        change_password(
+            db.get_session(), g.staff_user, form.current.data, form.password.data,
+            keep_session=g.staff_session,
+        )
+    except StaffUserError as exc:
+        form.current.errors.append(str(exc))
+        return False
+    record_action("password_changed", "staff", g.staff_user.email)
+    return True

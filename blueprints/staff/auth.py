@@ -81,20 +81,22 @@ def login():
         return redirect(next_path or url_for("staff.queue"))
     password_allowed = current_app.config["STAFF_PASSWORD_SIGNIN"]
     form = SignInForm()
-    result = None
-    if password_allowed and form.validate_on_submit():
-        result = sign_in.authenticate(
-            db.get_session(), form.email.data, form.password.data, client=request.remote_addr
-        )
-        if result.ok:
-            return after_first_factor(result.user, next_path)
-        record_action("sign_in_failed", "staff", form.email.data, actor=form.email.data)
-    error = result.error if result is not None else None
-    status = 400 if request.method == "POST" else 200
+    result = _check_password(form) if password_allowed and form.validate_on_submit() else None
+    if result is not None and result.ok:
+        return after_first_factor(result.user, next_path)
     return render_template(
-        "staff/login.html", form=form, error=error, next=next_path,
+        "staff/login.html", form=form, error=result.error if result else None, next=next_path,
         password_allowed=password_allowed,
-    ), status
+    ), 400 if request.method == "POST" else 200
+
+
+def _check_password(form):
+    result = sign_in.authenticate(
+        db.get_session(), form.email.data, form.password.data, client=request.remote_addr
+    )
+    if not result.ok:
+        record_action("sign_in_failed", "staff", form.email.data, actor=form.email.data)
+    return result
 
 
 def after_first_factor(user, next_path=None, method="password"):
@@ -127,21 +129,27 @@ def login_code():
     if user is None or not two_factor.is_enrolled(user):
         return redirect(url_for("staff.login"))
     form = CodeForm()
-    error = None
-    if form.validate_on_submit():
-        result, how = sign_in.check_second_factor(
-            session, user, form.code.data, client=request.remote_addr
-        )
-        if result.ok:
-            response = finish_sign_in(user, f"password+{how}")
-            if how == "recovery":
-                left = two_factor.recovery_codes_left(session, user)
-                flash(f"You used a recovery code; {left} left.", "info")
-            return response
+    result, how = _check_code(session, user, form.code.data) if form.validate_on_submit() else (None, None)
+    if result is not None and result.ok:
+        return _finish_with_code(session, user, how)
+    error = result.error if result is not None else None
+    return render_template("staff/login_code.html", form=form, error=error), (
+        400 if request.method == "POST" else 200)
+
+
+def _check_code(session, user, code):
+    result, how = sign_in.check_second_factor(session, user, code, client=request.remote_addr)
+    if not result.ok:
         record_action("sign_in_code_failed", "staff", user.email, actor=user.email)
-        error = result.error
-    status = 400 if request.method == "POST" else 200
-    return render_template("staff/login_code.html", form=form, error=error), status
+    return result, how
+
+
+def _finish_with_code(session, user, how):
+    response = finish_sign_in(user, f"password+{how}")
+    if how == "recovery":
+        left = two_factor.recovery_codes_left(session, user)
+        flash(f"You used a recovery code; {left} left.", "info")
+    return response
 
 
 @bp.post("/logout")

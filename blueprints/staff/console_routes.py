@@ -124,16 +124,16 @@ def accounts_import():
         flash("That preview is too old or was changed; upload the file again.", "error")
         return redirect(url_for("staff.accounts"))
     report = import_accounts(db.get_session(), text, skip_bad_rows=form.skip_bad_rows.data)
-    record_action(
-        "accounts_import", "accounts", None,
-        detail=f"{report.accounts_created} created, {report.accounts_updated} updated, "
-        f"{report.users_added} users added, {len(report.errors)} bad rows",
-    )
     _flash_import_report(report)
     return redirect(url_for("staff.accounts"))
 
 
 def _flash_import_report(report):
+    record_action(
+        "accounts_import", "accounts", None,
+        detail=f"{report.accounts_created} created, {report.accounts_updated} updated, "
+        f"{report.users_added} users added, {len(report.errors)} bad rows",
+    )
     if not report.imported:
         flash(
             f"Nothing imported: the file has {len(report.errors)} bad row(s). Fix them, "

@@ -39,6 +39,12 @@ def invitations_send():
         return redirect(url_for("staff.invitations"))
     app = current_app._get_current_object()
     summary = bulk_invitations.send_new(app, limit=app.config["STAFF_INVITE_RUN_LIMIT"])
+    _report_run(summary)
+    # The worker delivers them.
+    return redirect(url_for("staff.invitations"), code=303)
+
+
+def _report_run(summary):
     record_action("invitations_send", detail=f"{summary.invited} invited")
     flash(
         f"{summary.invited} invitation(s) sent to the outbox. Skipped: "
@@ -46,5 +52,3 @@ def invitations_send():
         f"{summary.skipped_not_paying} not on a paying account.",
         "success",
     )
-    # The worker delivers them.
-    return redirect(url_for("staff.invitations"), code=303)

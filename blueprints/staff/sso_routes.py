@@ -24,12 +24,8 @@ def sso_start():
 
 @bp.get("/sso/callback")
 def sso_callback():
-    client = _client_or_404()
-    try:
-        token = client.authorize_access_token()
-        claims = token["userinfo"]
-    except staff_sso.SSO_ERRORS as exc:
-        record_action("sign_in_failed", "staff", detail=f"sso: {type(exc).__name__}")
+    claims = _verified_claims(_client_or_404())
+    if claims is None:
         return _refused("the sign-in could not be checked")
     config = current_app.config
     outcome = user_for_claims(
@@ -41,6 +37,15 @@ def sso_callback():
                       detail=f"sso: {outcome.reason}")
         return _refused(outcome.reason)
     return finish_sign_in(outcome.user, "sso")
+
+
+def _verified_claims(client):
+    """The ID token's claims once Authlib has checked state, PKCE, signature and nonce."""
+    try:
+        return client.authorize_access_token()["userinfo"]
+    except staff_sso.SSO_ERRORS as exc:
+        record_action("sign_in_failed", "staff", detail=f"sso: {type(exc).__name__}")
+        return None
 
 
 def _refused(reason):

@@ -13,26 +13,29 @@ from web.staff_audit import record_action
 
 @bp.route("/enrol", methods=["GET", "POST"])
 def enrol():
-    """Open to the user half-way through sign-in, and to a signed-in one not yet enrolled.
-
-    An enrolled user cannot swap the secret here (a stray visit would switch off
-    their second factor); an admin's reset, or `flask staff reset-2fa`, comes first.
-    """
+    """For the user half-way through sign-in, or a signed-in one not enrolled (never a swap)."""
     user = require_pending_or_signed_in()
     if two_factor.is_enrolled(user):
-        flash("Your authenticator app is set up already; an admin can reset it for a new one.", "info")
-        return redirect(url_for("staff.my_sessions" if g.staff_user else "staff.login_code"))
-    session = db.get_session()
+        return _already_enrolled()
     form = EnrolForm()
     if request.method == "GET":
         two_factor.start_enrolment(user)
     elif form.validate_on_submit() and user.totp_secret:
-        codes = two_factor.confirm_enrolment(session, user, form.code.data)
+        codes = two_factor.confirm_enrolment(db.get_session(), user, form.code.data)
         if codes is not None:
             return _enrolled(user, codes)
         form.code.errors.append("That code doesn't match. Check the app's clock, then try the newest code.")
+    return _render_enrolment(user, form, 400 if request.method == "POST" else 200)
+
+
+def _already_enrolled():
+    # A stray visit must not switch off a working second factor: an admin's reset comes first.
+    flash("Your authenticator app is set up already; an admin can reset it for a new one.", "info")
+    return redirect(url_for("staff.my_sessions" if g.staff_user else "staff.login_code"))
+
+
+def _render_enrolment(user, form, status):
     uri = two_factor.provisioning_uri(user, current_app.config["BRAND_NAME"] + " staff")
-    status = 400 if request.method == "POST" else 200
     return render_template(
         "staff/enrol.html",
         form=form,
