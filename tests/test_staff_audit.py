@@ -141,3 +141,13 @@ def test_entries_older_than_retention_lose_who_and_from_where(app):
     old, new = _entries(app)
     assert (old.actor, old.client, old.action, old.target) == ("staff", None, "approve", "7")
     assert (new.actor, new.client) == ("rev@example-app.com", "192.0.2.1")
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm(app):
+    with app_session(app) as session:
+        audit.record(session, "rev@example-app.com", "approve", "request", 7, "192.0.2.1")
+    for change in (lambda s, e: setattr(e, "actor", "someone-else"), lambda s, e: s.delete(e)):
+        with pytest.raises(audit.AuditTrailIsAppendOnly), app_session(app) as session:
+            change(session, session.scalars(select(AuditEntry)).one())
+            session.flush()
+    assert _entries(app)[0].actor == "rev@example-app.com"

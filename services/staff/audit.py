@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from clock import utcnow
 from models import AuditEntry
@@ -17,6 +17,18 @@ from models import AuditEntry
 PAGE_SIZE = 100
 PURGED_ACTOR = "staff"
 CSV_HEADER = ["at", "actor", "action", "target_type", "target", "client", "detail"]
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """Code tried to change or delete an audit entry through the ORM."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_changes(mapper, connection, target):
+    # The retention purge is a bulk UPDATE statement (forget_personal_fields), which
+    # does not pass through here; any ORM change to a loaded entry does.
+    raise AuditTrailIsAppendOnly(f"audit entry {target.id} cannot be changed or deleted")
 
 
 def record(db_session, actor, action, target_type=None, target=None, client=None, detail=None):
