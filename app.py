@@ -9,7 +9,15 @@ from commands import register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
-from web import logging_setup, metrics, request_guard, security_headers, shared_pages, static_assets
+from web import (
+    logging_setup,
+    metrics,
+    request_guard,
+    security_headers,
+    shared_pages,
+    staff_sso,
+    static_assets,
+)
 from web.app_class import LobbyFlask
 from web.http_cache import public_cache_control
 
@@ -41,6 +49,7 @@ def create_app(test_config=None):
     security_headers.init_app(app)
     content.init_app(app)
     static_assets.init_app(app)
+    staff_sso.init_app(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -59,6 +68,8 @@ def _fill_derived_settings(app):
     app.config["IS_DEVELOPMENT"] = _is_development(app)
     app.config["PUBLIC_CACHE_CONTROL"] = public_cache_control(
         app.config["SHARED_CACHE_SECONDS"], app.config["SHARED_CACHE_STALE_SECONDS"])
+    if app.config["STAFF_REQUIRE_2FA"] is None:
+        app.config["STAFF_REQUIRE_2FA"] = not _is_development(app)
     served_over_https = app.config["SITE_URL"].startswith("https://")
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = served_over_https and not _is_development(app)

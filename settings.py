@@ -82,6 +82,21 @@ DEFAULTS = {
     "STAFF_SIGN_IN_MAX_DELAY": 900,
     "STAFF_SIGN_IN_ALERT_AFTER": 10,
     "STAFF_SESSION_HOURS": 12,
+    # A staff session also ends after this many minutes without a request.
+    "STAFF_IDLE_MINUTES": 30,
+    # None: on outside development (a TOTP code after the password).
+    "STAFF_REQUIRE_2FA": None,
+    # Off: only single sign-on (the CLI still works for the last admin).
+    "STAFF_PASSWORD_SIGNIN": True,
+    # How long a staff invitation link works.
+    "STAFF_INVITE_HOURS": 48,
+    # Single sign-on with OpenID Connect (README "Staff single sign-on"); off without an issuer.
+    "STAFF_OIDC_ISSUER": "",
+    "STAFF_OIDC_CLIENT_ID": "",
+    "STAFF_OIDC_CLIENT_SECRET": "",
+    "STAFF_OIDC_ALLOWED_DOMAINS": "",
+    "STAFF_OIDC_AUTO_CREATE": False,
+    "STAFF_OIDC_TIMEOUT": 10,
     # The key of the hashes opt-outs keep after the purge; empty: SECRET_KEY. Keep it stable.
     "ADDRESS_HASH_KEY": "",
     # Invitations one press of "Send" in the console may send (the CLI has no cap).
@@ -145,6 +160,7 @@ _INTS = {
     "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_SIGN_IN_FREE_TRIES", "STAFF_SIGN_IN_MAX_DELAY",
     "STAFF_SIGN_IN_ALERT_AFTER",
     "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT",
+    "STAFF_IDLE_MINUTES", "STAFF_INVITE_HOURS", "STAFF_OIDC_TIMEOUT",
     "COMMUNITY_TIMEOUT", "COMMUNITY_REQUESTS_PER_MINUTE",
     "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
     "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
@@ -157,6 +173,7 @@ _INTS = {
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",
     "CIRCLE_SKIP_INVITATION",
+    "STAFF_REQUIRE_2FA", "STAFF_PASSWORD_SIGNIN", "STAFF_OIDC_AUTO_CREATE",
 }
 
 

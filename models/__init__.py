@@ -10,6 +10,7 @@ from models.enums import (
     ReportStatus,
     RequestSource,
     RequestState,
+    StaffRole,
 )
 from models.membership import (
     Account,
@@ -21,6 +22,7 @@ from models.membership import (
     MembershipRequest,
 )
 from models.site import FaqVote, OutboxEmail, Report, SignInThrottle, StaffUser
+from models.staff import AuditEntry, StaffInvite, StaffRecoveryCode, StaffSession
 from models.work import CommunityProvisioning, PendingJob, ScheduledRun, WorkerHeartbeat
 
 __all__ = [
@@ -47,6 +49,11 @@ __all__ = [
     "Report",
     "StaffUser",
     "SignInThrottle",
+    "StaffRole",
+    "StaffRecoveryCode",
+    "StaffInvite",
+    "StaffSession",
+    "AuditEntry",
     "CommunityProvisioning",
     "PendingJob",
     "ScheduledRun",

@@ -65,3 +65,10 @@ class JobStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"  # claimed by a worker; stale after WORKER_CLAIM_TIMEOUT
     DEAD = "dead"  # failed WORKER_MAX_ATTEMPTS times; kept (address masked) for staff
+
+
+class StaffRole(StrEnum):
+    """What a staff user may do; each console route names the least role it needs."""
+
+    REVIEWER = "reviewer"
+    ADMIN = "admin"

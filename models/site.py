@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from clock import utcnow
 from models.base import Base, UtcDateTime
-from models.enums import OutboxStatus, ReportStatus
+from models.enums import OutboxStatus, ReportStatus, StaffRole
 
 
 class OutboxEmail(Base):
@@ -95,6 +95,12 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Changes on sign-in and deactivation, so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20), default=StaffRole.ADMIN, server_default="admin")
+    # The TOTP secret (base32); enrolment counts once totp_enrolled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The last 30-second step whose code was accepted: a code is good once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 

@@ -43,8 +43,14 @@ def test_staff_create_refuses_a_short_password(runner):
 
 
 def test_staff_deactivate(runner, make_staff, use_session):
-    make_staff("lee@example-app.com")
+    make_staff("lee@example-app.com", role="reviewer")
     result = runner.invoke(args=["staff", "deactivate", "lee@example-app.com"])
     assert result.exit_code == 0
     with use_session() as session:
         assert session.scalar(select(StaffUser.active)) is False
+
+
+def test_staff_deactivate_keeps_the_last_admin(runner, make_staff):
+    make_staff("boss@example-app.com")
+    result = runner.invoke(args=["staff", "deactivate", "boss@example-app.com"])
+    assert result.exit_code == 1 and "last active admin" in result.output

@@ -129,8 +129,8 @@ def _submission(baseline):
 
 
 # Tables a refusal is meant to write to: a failed staff sign-in is counted (hashed)
-# so that the failing client, and only it, is slowed down.
-COUNTS_REFUSALS = {"sign_in_throttle"}
+# so that the failing client, and only it, is slowed down, and recorded in the audit trail.
+COUNTS_REFUSALS = {"sign_in_throttle", "audit_entry"}
 
 
 def _row_counts(app):

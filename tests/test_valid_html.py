@@ -9,6 +9,7 @@ since starting Java costs more than checking a page. Any error fails the test.
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from importlib.resources import files
@@ -27,14 +28,17 @@ from services.membership.invitations import issue_invitation
 from services.membership.screening import submit_request
 from services.privacy.opt_outs import opt_out
 from services.reports.intake import close_report, find_report, submit_report
+from services.staff.invites import invite as invite_staff
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
+from tests.support.staff import totp_code
 
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {
     "api.faq_list", "api.faq_answer", "main.healthz", "main.ping", "static",
     "metrics.scrape",  # Prometheus's text format
     "devmail.message_html",  # an email's own HTML part, shown in a sandboxed frame
+    "staff.audit_export",  # CSV
 }
 ACCOUNTS_CSV = b"subdomain,account_name,status,email\nacme,Acme,active,a@acme.example\nbad row\n"
 
@@ -65,7 +69,9 @@ def _seed(app):
         session.add(FaqVote(slug=slug, helpful=True, voter_key="b" * 64))
         failed = session.scalars(select(OutboxEmail)).first()
         failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, 3, "550 no such user"
+        staff_invite = invite_staff(session, "new@example-app.com", "reviewer", DEMO_STAFF_EMAIL)
         return {
+            "staff_invite": staff_invite,
             "requests": [r.id for r in requests],
             "invitation": issue_invitation(session, invitee),
             "status_tokens": [status_token(r) for r in requests],
@@ -95,6 +101,8 @@ def _public_pages(index, seeded):
     gets.append(f"/invite/{seeded['invitation']}")
     posts = ["/join", "/facebook", "/status", "/resend", "/subdomain/email", "/report",
              "/report/check", "/staff/login"]
+    gets += [f"/staff/join/{seeded['staff_invite']}", "/staff/join/no-such-token",
+             "/staff/sso/start", "/staff/sso/callback"]
     errors = [("POST", "/report?again", {}),  # over RATELIMIT_REPORTS: the 429 page
               ("POST", "/join?without-csrf-token", None)]  # the CSRF error page
     joined = {"name": "Cleo Ray", "email": "cleo@example.org", "subdomain": "", "agree": "y"}
@@ -107,12 +115,16 @@ def _staff_pages(seeded):
     gets = ["/staff/", "/staff/?overdue=1", "/staff/?q=nobody", "/staff/accounts",
             "/staff/accounts?q=myshop", "/staff/answers", "/staff/decline-reasons",
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
-            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community"]
+            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
+            "/staff/people", "/staff/audit", "/staff/audit?action=sign_in&since=2026-01-01",
+            "/staff/sessions", "/staff/password"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [
         (f"/staff/requests/{in_review}/decline", {}),
         ("/staff/decline-reasons/new", {}),
+        ("/staff/people/invite", {"email": "", "role": "reviewer"}),
+        ("/staff/password", {}),
         ("/staff/accounts/preview", {"csv_file": (io.BytesIO(ACCOUNTS_CSV), "accounts.csv")}),
     ]
     return [("GET", url, None) for url in gets] + [("POST", url, data) for url, data in posts]
@@ -152,11 +164,7 @@ def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
     rendered = {}
     for method, url, data in pages:
         rendered[(method, url)] = _render(client, method, url, data)
-    sign_in = client.post("/staff/login", data={
-        "csrf_token": csrf_token_from(client.get("/staff/login").get_data(as_text=True)),
-        "email": DEMO_STAFF_EMAIL, "password": DEMO_STAFF_PASSWORD,
-    })
-    assert sign_in.status_code == 302
+    rendered.update(_sign_in_steps(app, client))
     for method, url, data in _staff_pages(seeded):
         rendered[(method, url)] = _render(client, method, url, data)
 
@@ -173,6 +181,35 @@ def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):
     names = {str(path): f"{method} {url}" for path, (method, url) in zip(paths, rendered, strict=True)}
     errors = _check_with_vnu(paths)
     assert not errors, "\n".join(f"{names.get(f, f)}:{line}: {message}" for f, line, message in errors)
+
+
+def _password_step(client):
+    return client.post("/staff/login", data={
+        "csrf_token": csrf_token_from(client.get("/staff/login").get_data(as_text=True)),
+        "email": DEMO_STAFF_EMAIL, "password": DEMO_STAFF_PASSWORD,
+    })
+
+
+def _post_code(client, url, code):
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "code": code})
+
+
+def _sign_in_steps(app, client):
+    """The demo staff user signs in the first time (enrolling), then again (the code page)."""
+    pages = {}
+    assert _password_step(client).location == "/staff/enrol"
+    pages[("GET", "/staff/enrol?first")] = client.get("/staff/enrol")
+    pages[("POST", "/staff/enrol?wrong")] = _post_code(client, "/staff/enrol", "000000")
+    secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', client.get("/staff/enrol").get_data(as_text=True))
+    pages[("POST", "/staff/enrol?right")] = _post_code(
+        client, "/staff/enrol", totp_code(secret.group(1).replace(" ", "")))
+    assert pages[("POST", "/staff/enrol?right")].status_code == 200
+    second = app.test_client()
+    assert _password_step(second).location == "/staff/login/code"
+    pages[("GET", "/staff/login/code")] = second.get("/staff/login/code")
+    pages[("POST", "/staff/login/code")] = _post_code(second, "/staff/login/code", "000000")
+    return pages
 
 
 def _assert_every_page_is_covered(app, rendered):

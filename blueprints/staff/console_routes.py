@@ -11,7 +11,7 @@ from blueprints.staff.forms import (
     CloseReportForm,
     DeclineReasonForm,
 )
-from models import DeclineReason, Report, ReportStatus
+from models import DeclineReason, Report, ReportStatus, StaffRole
 from services.accounts.importing import import_accounts, parse_csv, read_upload, sign_upload
 from services.accounts.records import search_accounts
 from services.content.answer_feedback import answer_feedback
@@ -20,22 +20,27 @@ from services.mail import outbox
 from services.membership import reviews
 from services.reports.inbox import close_report, guideline_title, report_counts, reports_with_status
 from services.tokens import ExpiredLink, InvalidLink
+from web.staff_audit import record_action
+from web.staff_roles import requires_role
 
 # Decline reasons
 
 
 @bp.get("/decline-reasons")
+@requires_role(StaffRole.ADMIN)
 def decline_reasons():
     reasons = reviews.decline_reasons(db.get_session(), include_inactive=True)
     return render_template("staff/decline_reasons.html", reasons=reasons)
 
 
 @bp.route("/decline-reasons/new", methods=["GET", "POST"])
+@requires_role(StaffRole.ADMIN)
 def decline_reason_new():
     return _edit_decline_reason(None)
 
 
 @bp.route("/decline-reasons/<int:reason_id>", methods=["GET", "POST"])
+@requires_role(StaffRole.ADMIN)
 def decline_reason_edit(reason_id):
     reason = db.get_session().get(DeclineReason, reason_id)
     if reason is None:
@@ -58,6 +63,8 @@ def _edit_decline_reason(reason):
                 position=form.position.data,
                 active=form.active.data,
             )
+            record_action("decline_reason_saved", "decline_reason", reason.id if reason else None,
+                          detail=form.title.data)
             flash("The reason is saved.", "success")
             return redirect(url_for("staff.decline_reasons"))
     status = 400 if request.method == "POST" else 200
@@ -68,6 +75,7 @@ def _edit_decline_reason(reason):
 
 
 @bp.get("/accounts")
+@requires_role(StaffRole.ADMIN)
 def accounts():
     term = request.args.get("q", "")[:254]
     return render_template(
@@ -79,6 +87,7 @@ def accounts():
 
 
 @bp.post("/accounts/preview")
+@requires_role(StaffRole.ADMIN)
 def accounts_preview():
     form = AccountsUploadForm()
     text = _uploaded_text(form) if form.validate_on_submit() else None
@@ -104,6 +113,7 @@ def _uploaded_text(form):
 
 
 @bp.post("/accounts/import")
+@requires_role(StaffRole.ADMIN)
 def accounts_import():
     form = AccountsConfirmForm()
     if not form.validate_on_submit():
@@ -119,6 +129,11 @@ def accounts_import():
 
 
 def _flash_import_report(report):
+    record_action(
+        "accounts_import", "accounts", None,
+        detail=f"{report.accounts_created} created, {report.accounts_updated} updated, "
+        f"{report.users_added} users added, {len(report.errors)} bad rows",
+    )
     if not report.imported:
         flash(
             f"Nothing imported: the file has {len(report.errors)} bad row(s). Fix them, "
@@ -138,6 +153,7 @@ def _flash_import_report(report):
 
 
 @bp.get("/outbox")
+@requires_role(StaffRole.REVIEWER)
 def outbox_list():
     session = db.get_session()
     emails, counts = outbox.needing_attention(session)
@@ -148,8 +164,11 @@ def outbox_list():
 
 
 @bp.post("/outbox/<int:email_id>/retry")
+@requires_role(StaffRole.REVIEWER)
 def outbox_retry(email_id):
-    if outbox.retry(db.get_session(), email_id):
+    retried = outbox.retry(db.get_session(), email_id)
+    record_action("outbox_retry", "email", email_id, detail="retried" if retried else "not failed")
+    if retried:
         flash("The email is back in the queue and will be sent now.", "success")
     else:
         flash("That email isn't failed, so there was nothing to retry.", "info")
@@ -157,8 +176,10 @@ def outbox_retry(email_id):
 
 
 @bp.post("/outbox/retry-all")
+@requires_role(StaffRole.ADMIN)
 def outbox_retry_all():
     count = outbox.retry_all(db.get_session())
+    record_action("outbox_retry_all", detail=f"{count} email(s)")
     flash(f"{count} email(s) back in the queue.", "success" if count else "info")
     return redirect(url_for("staff.outbox_list"))
 
@@ -167,6 +188,7 @@ def outbox_retry_all():
 
 
 @bp.get("/answers")
+@requires_role(StaffRole.REVIEWER)
 def answers():
     return render_template("staff/answers.html", answers=answer_feedback(db.get_session()))
 
@@ -175,6 +197,7 @@ def answers():
 
 
 @bp.get("/reports")
+@requires_role(StaffRole.REVIEWER)
 def reports():
     return _render_reports(request.args.get("status", ReportStatus.OPEN))
 
@@ -205,6 +228,7 @@ def _render_reports(status, failed_form=None, failed_id=None):
 
 
 @bp.post("/reports/<int:report_id>/close")
+@requires_role(StaffRole.REVIEWER)
 def report_close(report_id):
     session = db.get_session()
     report = session.get(Report, report_id)
@@ -213,7 +237,9 @@ def report_close(report_id):
     form = CloseReportForm(prefix=f"report-{report.id}")
     if not form.validate_on_submit():
         return _render_reports(report.status, failed_form=form, failed_id=report.id)
-    if close_report(session, report, form.note.data):
+    closed = close_report(session, report, form.note.data)
+    record_action("report_close", "report", report.id, detail="closed" if closed else "already closed")
+    if closed:
         flash("The report is closed; the reporter can see the outcome.", "success")
     else:
         flash("That report was already closed.", "info")

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -10,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -78,3 +80,51 @@ class CloseReportForm(FlaskForm):
             Length(max=2000, message="Keep the outcome under 2,000 characters."),
         ],
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[DataRequired("Enter the code."), Length(max=20)],
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        "Six-digit code from your authenticator app",
+        validators=[DataRequired("Enter the code your app shows."), Length(max=10)],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password (at least 12 characters)",
+        validators=[DataRequired("Choose a password."), Length(min=12, max=200, message="Use at least 12 characters.")],
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
+ROLE_CHOICES = [SelectChoice("reviewer", "Reviewer"), SelectChoice("admin", "Admin")]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter the address to invite.")])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField("Who", validators=[Optional(), Length(max=254)])
+    action = SelectField("Action", choices=[SelectChoice("", "Any action")], validate_choice=False)
+    target = StringField("Request or account", validators=[Optional(), Length(max=254)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

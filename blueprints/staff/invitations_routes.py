@@ -5,12 +5,16 @@ from flask import current_app, flash, redirect, render_template, url_for
 import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm
+from models import StaffRole
 from services.membership import bulk_invitations
+from web.staff_audit import record_action
+from web.staff_roles import requires_role
 
 PREVIEW_SIZE = 50
 
 
 @bp.get("/invitations")
+@requires_role(StaffRole.ADMIN)
 def invitations():
     session = db.get_session()
     limit = current_app.config["STAFF_INVITE_RUN_LIMIT"]
@@ -27,6 +31,7 @@ def invitations():
 
 
 @bp.post("/invitations/send")
+@requires_role(StaffRole.ADMIN)
 def invitations_send():
     """The confirmed run: the same one as `flask invitations send-new`, capped per click."""
     if not ButtonForm().validate_on_submit():
@@ -34,11 +39,16 @@ def invitations_send():
         return redirect(url_for("staff.invitations"))
     app = current_app._get_current_object()
     summary = bulk_invitations.send_new(app, limit=app.config["STAFF_INVITE_RUN_LIMIT"])
+    _report_run(summary)
+    # The worker delivers them.
+    return redirect(url_for("staff.invitations"), code=303)
+
+
+def _report_run(summary):
+    record_action("invitations_send", detail=f"{summary.invited} invited")
     flash(
         f"{summary.invited} invitation(s) sent to the outbox. Skipped: "
         f"{summary.skipped_known} already known, {summary.skipped_opted_out} opted out, "
         f"{summary.skipped_not_paying} not on a paying account.",
         "success",
     )
-    # The worker delivers them.
-    return redirect(url_for("staff.invitations"), code=303)

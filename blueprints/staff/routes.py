@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 import db
 from blueprints.staff import bp
 from blueprints.staff.forms import DecisionForm, DeclineForm
-from models import DeclineReason, MembershipRequest, RequestSource
+from models import DeclineReason, MembershipRequest, RequestSource, StaffRole
 from services.accounts.records import accounts_for_email, review_hints
 from services.community.provisioning import task_for
 from services.jobs.worker import worker_health
@@ -20,6 +20,8 @@ from services.membership.review_queue import (
     queue_counts,
     queue_page,
 )
+from web.staff_audit import record_action
+from web.staff_roles import requires_role
 
 
 def _filters_from_args():
@@ -33,6 +35,7 @@ def _filters_from_args():
 
 
 @bp.get("/")
+@requires_role(StaffRole.REVIEWER)
 def queue():
     session = db.get_session()
     filters = _filters_from_args()
@@ -84,8 +87,12 @@ def _render_request(membership_request, decline_form=None, status=200):
 
 
 @bp.get("/requests/<int:request_id>")
+@requires_role(StaffRole.REVIEWER)
 def request_detail(request_id):
     return _render_request(_request_or_404(request_id))
+
+
+AUDIT_ACTIONS = {"resend_invitation": "resend"}
 
 
 def _act(request_id, action, *args, seen_version=None):
@@ -98,6 +105,10 @@ def _act(request_id, action, *args, seen_version=None):
     result = action(
         db.get_session(), membership_request, g.staff_user.email, *args, seen_version=seen_version
     )
+    record_action(
+        AUDIT_ACTIONS.get(action.__name__, action.__name__), "request", request_id,
+        detail=("done: " if result.done else "not done: ") + result.message,
+    )
     flash(result.message, "success" if result.done else "info")
     return redirect(url_for("staff.request_detail", request_id=request_id))
 
@@ -108,11 +119,13 @@ def _seen():
 
 
 @bp.post("/requests/<int:request_id>/approve")
+@requires_role(StaffRole.REVIEWER)
 def approve(request_id):
     return _act(request_id, reviews.approve, seen_version=_seen())
 
 
 @bp.post("/requests/<int:request_id>/decline")
+@requires_role(StaffRole.REVIEWER)
 def decline(request_id):
     session = db.get_session()
     membership_request = _request_or_404(request_id)
@@ -126,10 +139,12 @@ def decline(request_id):
 
 
 @bp.post("/requests/<int:request_id>/resend")
+@requires_role(StaffRole.REVIEWER)
 def resend(request_id):
     return _act(request_id, reviews.resend_invitation, seen_version=_seen())
 
 
 @bp.post("/requests/<int:request_id>/revoke")
+@requires_role(StaffRole.REVIEWER)
 def revoke(request_id):
     return _act(request_id, reviews.revoke)

@@ -174,3 +174,16 @@ def send_staff_sign_in_failures(session, to, failures, last_at):
         failures=failures,
         last_at=last_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+def send_staff_invite(session, to, url, invited_by, role, expires_at):
+    """Invite someone to the staff console: the link sets a password (or uses SSO)."""
+    return _record(
+        session,
+        "staff_invite",
+        to,
+        url=url,
+        invited_by=invited_by,
+        role=role,
+        expires=expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from clock import utcnow
@@ -33,6 +34,8 @@ from models import (
 from services.membership.events import SYSTEM
 from services.membership.request_states import ENDED, RequestChanged, move_request, states_that_can
 from services.privacy.addresses import keyed_hash
+from services.staff import audit
+from services.staff import sessions as staff_sessions
 from services.staff.sign_in import forget_old_failures
 
 # Requests forgotten past the period: the ended ones, the expired ones, and the
@@ -139,6 +142,12 @@ def purge(session, older_than_days, now=None):
     )
     report.add("closed reports emptied", _empty_closed_reports(session, cutoff))
     report.add("old failed sign-ins forgotten", forget_old_failures(session, now - SIGN_IN_MEMORY))
+    report.add("staff names and addresses removed from the audit trail",
+               audit.forget_personal_fields(session, cutoff))
+    # A session nobody came back to keeps its browser and network until it is ended.
+    config = current_app.config
+    report.add("expired staff sessions ended", staff_sessions.end_expired(
+        session, config["STAFF_IDLE_MINUTES"], config["STAFF_SESSION_HOURS"], now))
     session.flush()
     return report
 

@@ -1,1 +1,1 @@
-"""Staff users: accounts, and signing in with throttled failures."""
+"""Staff users: accounts and roles, sign-in with two factors or SSO, sessions, the audit trail."""

@@ -29,11 +29,19 @@ from models import SignInThrottle, StaffUser
 from services.accounts.records import normalize_email
 from services.mail import emails
 from services.privacy.addresses import keyed_hash as address_hash
+from services.staff import two_factor
 
 SIGN_IN_FAILED = (
     "That email and password don't match an active staff account. "
     "After several failed tries from one place, sign-in there pauses for a little while."
 )
+
+
+CODE_FAILED = (
+    "That code isn't right. Use the six-digit code your authenticator app shows now, "
+    "or one of your recovery codes."
+)
+CODE_REPLAYED = "That code was used already. Wait for the next one, then enter it."
 
 
 @dataclass
@@ -76,33 +84,70 @@ def _wait_message(seconds):
     )
 
 
-def authenticate(db_session, email, password, client=None, now=None):
-    """Check a sign-in attempt from `client` (an IP address); count failures per client."""
-    now = now or utcnow()
-    key = _throttle_key(client, email)
+def _wait_before_trying(db_session, key, now):
+    """(throttle row or None, the message when this client must still wait)."""
     throttle = db_session.scalar(select(SignInThrottle).where(SignInThrottle.key_hash == key))
     if throttle is not None:
         ready_at = throttle.last_failed_at + timedelta(seconds=wait_seconds(throttle.failures))
         if ready_at > now:
-            return SignInResult(None, _wait_message(int((ready_at - now).total_seconds()) + 1))
+            return throttle, _wait_message(int((ready_at - now).total_seconds()) + 1)
+    return throttle, None
+
+
+def authenticate(db_session, email, password, client=None, now=None):
+    """Check a sign-in attempt from `client` (an IP address); count failures per client."""
+    now = now or utcnow()
+    key = _throttle_key(client, email)
+    throttle, wait = _wait_before_trying(db_session, key, now)
+    if wait:
+        return SignInResult(None, wait)
     user = db_session.scalar(select(StaffUser).where(StaffUser.email == normalize_email(email)))
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
     elif check_password_hash(user.password_hash, password or "") and user.active:
         user.failed_logins = 0
-        user.last_login_at = now
-        if throttle is not None:
+        # With a code still to come, the count stays until the code is right too:
+        # otherwise knowing the password would reset the delay on guessing codes.
+        if throttle is not None and not two_factor.is_enrolled(user):
             db_session.delete(throttle)
         return SignInResult(user)
     _count_failure(db_session, key, throttle, now)
     if user is not None:
-        user.failed_logins += 1
-        if (
-            user.active
-            and user.failed_logins % current_app.config["STAFF_SIGN_IN_ALERT_AFTER"] == 0
-        ):
-            emails.send_staff_sign_in_failures(db_session, user.email, user.failed_logins, now)
+        _note_failure(db_session, user, now)
     return SignInResult(None, SIGN_IN_FAILED)
+
+
+def check_second_factor(db_session, user, code, client=None, now=None):
+    """Check a TOTP or recovery code after the password, under the same growing delay.
+
+    Returns (SignInResult, how): how is "totp" or "recovery" when accepted. Wrong
+    and replayed codes count as failures of this (client, account) pair.
+    """
+    now = now or utcnow()
+    key = _throttle_key(client, user.email)
+    throttle, wait = _wait_before_trying(db_session, key, now)
+    if wait:
+        return SignInResult(None, wait), None
+    outcome = two_factor.check_code(user, code, now)
+    how = "totp" if outcome == two_factor.ACCEPTED else None
+    if how is None and outcome == two_factor.WRONG:
+        how = "recovery" if two_factor.use_recovery_code(db_session, user, code, now) else None
+    if how is not None and user.active:
+        if throttle is not None:
+            db_session.delete(throttle)
+        user.last_login_at = now
+        return SignInResult(user), how
+    _count_failure(db_session, key, throttle, now)
+    _note_failure(db_session, user, now)
+    if outcome == two_factor.REPLAYED:
+        return SignInResult(None, CODE_REPLAYED), None
+    return SignInResult(None, CODE_FAILED), None
+
+
+def _note_failure(db_session, user, now):
+    user.failed_logins += 1
+    if user.active and user.failed_logins % current_app.config["STAFF_SIGN_IN_ALERT_AFTER"] == 0:
+        emails.send_staff_sign_in_failures(db_session, user.email, user.failed_logins, now)
 
 
 def _count_failure(db_session, key, throttle, now):

@@ -2,7 +2,7 @@
 
 from tests.support.browser import assert_accessible, assert_accessible_at_all_widths
 from tests.support.builders import add_decline_reason, make_overdue
-from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD
+from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD, sign_in_in_browser
 
 
 def test_staff_signs_in_and_approves_the_oldest_overdue_request(
@@ -19,9 +19,7 @@ def test_staff_signs_in_and_approves_the_oldest_overdue_request(
     page.goto("/staff/")
     assert "/staff/login" in page.url
     assert_accessible_at_all_widths(page, "staff sign-in")
-    page.get_by_label("Email address").fill(STAFF_EMAIL)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_in_browser(page)
 
     assert page.get_by_role("heading", level=1).inner_text() == "Review queue"
     assert_accessible_at_all_widths(page, "review queue")
@@ -83,9 +81,7 @@ def test_every_console_page_is_accessible(page, make_staff, make_account, use_se
             )
         )
     page.goto("/staff/login")
-    page.get_by_label("Email address").fill(STAFF_EMAIL)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_in_browser(page)
     for path in (
         "/staff/decline-reasons",
         f"/staff/decline-reasons/{reason_id}",
@@ -95,6 +91,10 @@ def test_every_console_page_is_accessible(page, make_staff, make_account, use_se
         "/staff/answers",
         "/staff/reports",
         "/staff/invitations",
+        "/staff/people",
+        "/staff/audit",
+        "/staff/sessions",
+        "/staff/password",
     ):
         assert page.goto(path).status == 200
         assert_accessible_at_all_widths(page, path)

@@ -112,12 +112,18 @@ def make_request(app):
 
 @pytest.fixture
 def make_staff(app):
+    """A staff user (admin unless told) enrolled in TOTP with STAFF_TOTP_SECRET."""
+    from clock import utcnow
     from services.staff.users import create_staff_user
+    from tests.support.staff import STAFF_TOTP_SECRET
 
-    def make(email="staff@example-app.com", password="correct horse battery", active=True):
+    def make(email="staff@example-app.com", password="correct horse battery", active=True,
+             role="admin", enrolled=True):
         with app_session(app) as session:
-            user = create_staff_user(session, email, password)
+            user = create_staff_user(session, email, password, role=role)
             user.active = active
+            if enrolled:
+                user.totp_secret, user.totp_enrolled_at = STAFF_TOTP_SECRET, utcnow()
             session.flush()
             return user.id
 
