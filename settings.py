@@ -54,6 +54,8 @@ DEFAULTS = {
     "WORKER_CLAIM_TIMEOUT": 300,
     "WORKER_MAX_ATTEMPTS": 5,
     "WORKER_LATE_MINUTES": 5,
+    # The bearer token of GET /healthz/detail (worker, queues, platform); unset: 404.
+    "HEALTH_TOKEN": "",
     # Schedules: cron expressions ("minute hour day month weekday") in TIMEZONE;
     # an empty value switches a job off.
     "SCHEDULE_EXPIRE_INVITATIONS": "*/15 * * * *",

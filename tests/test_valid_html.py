@@ -32,7 +32,7 @@ from tests.support.forms import csrf_token_from
 
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {
-    "api.faq_list", "api.faq_answer", "main.healthz", "main.ping", "static",
+    "api.faq_list", "api.faq_answer", "main.healthz", "main.health_detail", "main.ping", "static",
     "devmail.message_html",  # an email's own HTML part, shown in a sandboxed frame
 }
 ACCOUNTS_CSV = b"subdomain,account_name,status,email\nacme,Acme,active,a@acme.example\nbad row\n"
@@ -106,7 +106,8 @@ def _staff_pages(seeded):
     gets = ["/staff/", "/staff/?overdue=1", "/staff/?q=nobody", "/staff/accounts",
             "/staff/accounts?q=myshop", "/staff/answers", "/staff/decline-reasons",
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
-            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community"]
+            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
+            "/staff/health"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [
