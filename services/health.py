@@ -8,6 +8,7 @@ console and for a monitor holding HEALTH_TOKEN.
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+import db
 from clock import as_utc
 from models import JobStatus, OutboxEmail, OutboxStatus, PendingJob
 from services.community.provisioning import connector_health, problems
@@ -23,7 +24,7 @@ def database_problem(engine):
     """None when the database answers a trivial query, else a short description."""
     try:
         with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            connection.execution_options(**{db.READS_ONLY: True}).execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         return type(exc).__name__
     return None

@@ -91,6 +91,9 @@ def attempt(session, task_id, connector, now=None, any_time=False):
         return None
     task = session.get(CommunityProvisioning, task_id, populate_existing=True)
     request = task.request
+    # No transaction stays open during the call: on SQLite it would hold the write
+    # lock (db.py), and every form would wait for the platform.
+    session.commit()
     task.attempts += 1
     task.last_attempt_at = now
     try:
