@@ -116,6 +116,17 @@ def new_session(app=None) -> Session:
     return (app or current_app).extensions[_EXTENSION_KEY]["sessionmaker"]()
 
 
+def commit_before_sessions_of_their_own():
+    """Commit the request's work so far, before a service works in sessions of its own.
+
+    On SQLite the request's open transaction (begun as a writer) would hold the
+    write lock those sessions wait for, in the same thread: they could never get it.
+    """
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
 def _commit_at_the_edge(response):
     session = g.get("db_session")
     if session is None:

@@ -33,6 +33,7 @@ def invitations_send():
         flash("That form had expired. Please confirm again.", "error")
         return redirect(url_for("staff.invitations"))
     app = current_app._get_current_object()
+    db.commit_before_sessions_of_their_own()  # the run commits batch by batch on its own
     summary = bulk_invitations.send_new(app, limit=app.config["STAFF_INVITE_RUN_LIMIT"])
     flash(
         f"{summary.invited} invitation(s) sent to the outbox. Skipped: "
@@ -40,5 +41,4 @@ def invitations_send():
         f"{summary.skipped_not_paying} not on a paying account.",
         "success",
     )
-    # The worker delivers them.
-    return redirect(url_for("staff.invitations"), code=303)
+    return redirect(url_for("staff.invitations"), code=303)  # the worker delivers them
