@@ -2,10 +2,13 @@
 
 import os
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 import db
 import settings
 from blueprints import register_blueprints
-from commands import register_commands
+from commands import listing_commands, refuse_to_run, register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
@@ -21,9 +24,8 @@ from web import (
 from web.app_class import LobbyFlask
 from web.http_cache import public_cache_control
 
-
-class ConfigurationError(RuntimeError):
-    """The app cannot start with the configuration it was given."""
+# Raised by create_app; defined with the settings (tests and callers import it from here).
+ConfigurationError = settings.ConfigurationError
 
 
 def create_app(test_config=None):
@@ -32,13 +34,19 @@ def create_app(test_config=None):
 
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_mapping(settings.from_environ())
+    from_environ, problems = settings.read_environ()
+    app.config.from_mapping(from_environ)
     if test_config:
         app.config.from_mapping(test_config)
+    problems += _database_url_problems(app)
     _fill_derived_settings(app)
-    _refuse_insecure_secret(app)
-    _refuse_per_process_rate_limits(app)
-    _refuse_bad_schedules(app)
+    problems += settings.value_problems(app.config) + check_expressions(app.config)
+    problems += _insecure_secret(app) + _per_process_rate_limits(app)
+    if problems and not listing_commands():
+        raise ConfigurationError(problems)
+    if problems:  # listing the commands: the defaults stand in for the bad settings
+        app.config.from_mapping({name: settings.DEFAULTS[name] for name in settings.names_in(problems)})
+        _fill_derived_settings(app)
 
     logging_setup.init_app(app)
     metrics.init_app(app)  # before shared_pages, which counts the pages it serves
@@ -52,6 +60,8 @@ def create_app(test_config=None):
     staff_sso.init_app(app)
     register_blueprints(app)
     register_commands(app)
+    if problems:  # `flask --help` still lists the commands; each one stops with the problems
+        refuse_to_run(app, ConfigurationError(problems))
     return app
 
 
@@ -81,30 +91,42 @@ def _is_development(app):
     return bool(app.debug) and not app.testing
 
 
-def _refuse_insecure_secret(app):
+def _database_url_problems(app):
+    """A DATABASE_URL SQLAlchemy cannot read (the default SQLite file stands in for listing)."""
+    url = app.config["DATABASE_URL"]
+    if not url:
+        return []
+    try:
+        make_url(url)
+    except ArgumentError:
+        app.config["DATABASE_URL"] = None
+        return [
+            f"DATABASE_URL={settings.masked_url(url)!r} is not a database URL "
+            "(for example DATABASE_URL=postgresql+psycopg://user:password@host/lobby)"
+        ]
+    return []
+
+
+def _insecure_secret(app):
     if app.debug or app.testing:
-        return
+        return []
     key = app.config.get("SECRET_KEY") or ""
     if key == settings.DEV_SECRET_KEY or len(key) < 16:
-        raise ConfigurationError(
+        return [
             "SECRET_KEY must be set to a long random value outside development "
-            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+            "(for example SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))"
+        ]
+    return []
 
 
-def _refuse_per_process_rate_limits(app):
+def _per_process_rate_limits(app):
     """memory:// counts per process: with several web processes every limit multiplies."""
     if app.debug or app.testing or not app.config["RATELIMIT_ENABLED"]:
-        return
+        return []
     processes = app.config["WEB_PROCESSES"]
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and processes > 1:
-        raise ConfigurationError(
+        return [
             f"RATELIMIT_STORAGE_URI=memory:// counts in each of the {processes} web processes "
             "on its own: set RATELIMIT_STORAGE_URI=redis://host:6379/0 or serve one process."
-        )
-
-
-def _refuse_bad_schedules(app):
-    problems = check_expressions(app.config)
-    if problems:
-        raise ConfigurationError("; ".join(problems))
+        ]
+    return []

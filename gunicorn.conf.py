@@ -72,16 +72,23 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 def on_starting(server):
     """Check the configuration once in the master, before any worker starts.
 
-    create_app raises ConfigurationError (a RuntimeError) for an unsafe setting,
-    such as the development SECRET_KEY; gunicorn then prints its one-line message
-    and exits with status 1 instead of restarting workers that cannot boot.
+    create_app raises ConfigurationError for a bad or unsafe setting, such as the
+    development SECRET_KEY: its lines are printed (one per setting) and the master
+    exits with status 2 instead of restarting workers that cannot boot.
     """
+    import sys
+
     from app import create_app
+    from settings import ConfigurationError
 
     # The number of web processes (it may come from --workers): create_app refuses
     # a per-process rate-limit store shared by several.
     os.environ["WEB_PROCESSES"] = str(server.cfg.workers)
-    create_app()
+    try:
+        create_app()
+    except ConfigurationError as error:
+        error.show()
+        sys.exit(error.exit_code)
     # Counts left by an earlier run would be added to this one's.
     metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     os.makedirs(metrics_dir, mode=0o700, exist_ok=True)

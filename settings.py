@@ -1,6 +1,14 @@
-"""Default configuration and the environment variables that override it."""
+"""Default configuration, the environment variables that override it, and what is wrong with them.
+
+A bad setting stops the site, the worker and every `flask` command with one
+line per problem: the setting's name, what was wrong and an example, exit
+status 2, no traceback (ConfigurationError).
+"""
 
 import os
+import re
+
+import click
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -54,6 +62,8 @@ DEFAULTS = {
     "WORKER_CLAIM_TIMEOUT": 300,
     "WORKER_MAX_ATTEMPTS": 5,
     "WORKER_LATE_MINUTES": 5,
+    # The bearer token of GET /healthz/detail (worker, queues, platform); unset: 404.
+    "HEALTH_TOKEN": "",
     # Schedules: cron expressions ("minute hour day month weekday") in TIMEZONE;
     # an empty value switches a job off.
     "SCHEDULE_EXPIRE_INVITATIONS": "*/15 * * * *",
@@ -170,27 +180,128 @@ _INTS = {
     "SHARED_CACHE_SECONDS", "SHARED_CACHE_STALE_SECONDS",
     "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
 }
+# Whole numbers that must be at least 1 (the others may be 0).
+_POSITIVE = {
+    "INVITE_TTL_DAYS", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "MAX_CONTENT_LENGTH",
+    "STAFF_SESSION_HOURS", "COMMUNITY_TIMEOUT", "COMMUNITY_WORKER_TIMEOUT", "WORKER_INTERVAL",
+    "WORKER_CLAIM_TIMEOUT", "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "WEB_PROCESSES",
+    "STATUS_LINK_MAX_AGE", "EMAIL_STATUS_LINK_MAX_AGE", "OPT_OUT_LINK_MAX_AGE",
+    "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
+}
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",
     "CIRCLE_SKIP_INVITATION",
     "STAFF_REQUIRE_2FA", "STAFF_PASSWORD_SIGNIN", "STAFF_OIDC_AUTO_CREATE",
 }
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
-def from_environ(environ=os.environ):
-    """Return the settings named in DEFAULTS that the environment sets, typed."""
-    found = {}
+class ConfigurationError(click.ClickException, RuntimeError):
+    """Lobby cannot start with the configuration it was given: one line per problem.
+
+    A ClickException, so a `flask` command that meets it prints its lines and
+    exits with status 2 and no traceback; wsgi.py and gunicorn.conf.py do the same.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def show(self, file=None):
+        for line in self.problems:
+            click.echo(f"Error: {line}", file=file, err=file is None)
+
+
+def read_environ(environ=os.environ):
+    """(the settings named in DEFAULTS that the environment sets, typed; the problems).
+
+    Each problem is one line naming the setting, what is wrong and an example.
+    """
+    found, problems = {}, []
     for name in DEFAULTS:
         if name not in environ:
             continue
-        raw = environ[name]
-        if name in _INTS:
-            found[name] = int(raw)
-        elif name in _BOOLS:
-            found[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        value, problem = _typed(name, environ[name])
+        if problem:
+            problems.append(problem)
         else:
-            found[name] = raw
+            found[name] = value
+    return found, problems
+
+
+def from_environ(environ=os.environ):
+    """The settings named in DEFAULTS that the environment sets, typed; ConfigurationError
+    when any of them is not what its setting takes."""
+    found, problems = read_environ(environ)
+    if problems:
+        raise ConfigurationError(problems)
     return found
+
+
+# Settings read as rate limits ("20 per hour;5 per minute").
+_RATE_LIMITS = ("RATELIMIT_EMAIL_FORMS", "RATELIMIT_PER_ADDRESS", "RATELIMIT_REPORTS",
+                "RATELIMIT_STAFF_LOGIN")
+
+
+def value_problems(config):
+    """Problems with settings whose text must mean something (a time zone, a rate, ...)."""
+    from zoneinfo import ZoneInfo
+
+    from limits import parse_many
+    from limits.storage import SCHEMES
+
+    problems = []
+    try:
+        ZoneInfo(str(config["TIMEZONE"]))
+    except (ValueError, LookupError):
+        problems.append(f"TIMEZONE={config['TIMEZONE']!r} is not a time zone "
+                        "(for example TIMEZONE=Europe/London)")
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        problems.append(f"LOG_FORMAT={config['LOG_FORMAT']!r} is neither text nor json "
+                        "(for example LOG_FORMAT=json)")
+    for name in _RATE_LIMITS:
+        try:
+            parse_many(str(config[name]))
+        except ValueError:
+            problems.append(f"{name}={config[name]!r} is not a rate limit "
+                            f"(for example {name}='{DEFAULTS[name]}')")
+    scheme = str(config["RATELIMIT_STORAGE_URI"]).partition("://")[0]
+    if scheme not in SCHEMES:
+        problems.append(f"RATELIMIT_STORAGE_URI={masked_url(config['RATELIMIT_STORAGE_URI'])!r} "
+                        "is not a storage the rate limiter knows "
+                        "(for example RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)")
+    return problems
+
+
+def names_in(problems):
+    """The settings the problem lines are about (each line begins with its setting's name)."""
+    names = {re.match(r"[A-Z_]*", line).group() for line in problems}
+    return sorted(names & set(DEFAULTS))
+
+
+def masked_url(url):
+    """A URL fit for an error message: any password (between ":" and "@") shown as ***."""
+    return re.sub(r"(?<=:)[^:@/]+(?=@)", "***", url)
+
+
+def _typed(name, raw):
+    """(value, None) or (None, the problem in one line)."""
+    if name in _INTS:
+        text = raw.strip()
+        least = 1 if name in _POSITIVE else 0
+        if not text.isascii() or not text.isdigit() or int(text) < least:
+            return None, (f"{name} must be a whole number of {least} or more, not {raw!r} "
+                          f"(for example {name}={DEFAULTS[name]})")
+        return int(text), None
+    if name in _BOOLS:
+        text = raw.strip().lower()
+        if text not in _TRUE | _FALSE:
+            return None, f"{name} must be on or off, not {raw!r} (for example {name}=1 or {name}=0)"
+        return text in _TRUE, None
+    return raw, None
 
 
 def as_list(value):

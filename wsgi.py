@@ -1,12 +1,19 @@
 """The WSGI entry point: `gunicorn -c gunicorn.conf.py wsgi:app` (see `make serve`)."""
 
 import gc
+import sys
 
 from jinja2 import TemplateAssertionError
 
 from app import create_app
+from settings import ConfigurationError
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigurationError as error:
+    # One line per bad setting, exit status 2, no traceback (gunicorn preloads this module).
+    error.show()
+    sys.exit(error.exit_code)
 
 # Compile every template now, not on the first request that needs it (~70 ms in
 # all): a new worker answers its first requests at full speed. Templates of areas

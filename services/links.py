@@ -32,8 +32,8 @@ def status_url(request, max_age=None):
 
 
 def read_status_token(token):
-    """The request id a status token stands for, or InvalidLink / ExpiredLink."""
-    return tokens.unsign_request("status", token)["r"]
+    """What a status token names (see tokens.signed_request), or InvalidLink / ExpiredLink."""
+    return tokens.unsign_request("status", token)
 
 
 def opt_out_token(request):
@@ -46,4 +46,5 @@ def opt_out_url(request):
 
 
 def read_opt_out_token(token):
-    return tokens.unsign_request("invite-opt-out", token)["r"]
+    """What an opt-out token names (see tokens.signed_request), or InvalidLink / ExpiredLink."""
+    return tokens.unsign_request("invite-opt-out", token)

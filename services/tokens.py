@@ -13,6 +13,9 @@ import time
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from models import MembershipRequest
 
 # purpose -> the setting of its lifetime, in seconds. The salt is "lobby.<purpose>":
 # renaming a purpose would break every link of it already sent.
@@ -82,13 +85,32 @@ def _lifetime(purpose, payload):
 
 
 def sign_request(purpose, request, max_age=None, **extra):
-    """A token standing for one membership request (its id as "r")."""
-    return sign(purpose, {"r": request.id, **extra}, max_age)
+    """A token standing for one membership request, by its public reference ("f").
+
+    Never its id: a signed payload is only base64, and a sequential id in every
+    link would tell anyone holding one how many requests there are.
+    """
+    return sign(purpose, {"f": request.reference, **extra}, max_age)
 
 
 def unsign_request(purpose, token):
-    """The payload of a token made by sign_request (with an int "r"); InvalidLink otherwise."""
+    """The payload of a token made by sign_request; InvalidLink otherwise.
+
+    Links signed before carry the request's id as "r" instead: they keep
+    working until they expire (signed by us, they tell nothing new).
+    """
     payload = unsign(purpose, token)
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
-        raise InvalidLink()
-    return payload
+    if isinstance(payload, dict) and (
+        isinstance(payload.get("f"), str) or isinstance(payload.get("r"), int)
+    ):
+        return payload
+    raise InvalidLink()
+
+
+def signed_request(session, payload):
+    """The membership request an unsign_request payload names, or None."""
+    if isinstance(payload.get("f"), str):
+        return session.scalar(
+            select(MembershipRequest).where(MembershipRequest.reference == payload["f"])
+        )
+    return session.get(MembershipRequest, payload["r"])

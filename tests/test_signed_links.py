@@ -67,20 +67,23 @@ def _old_style(salt, payload):
 
 
 def test_links_sent_before_still_open(app, monkeypatch):
-    """Status and opt-out links carried their lifetime; join confirmations did not."""
+    """Status and opt-out links carried their lifetime (and, until they expire, the
+    request's id); join confirmations did not."""
     with app.app_context():
-        assert links.read_status_token(_old_style("lobby.status", {"r": 3, "a": 86400})) == 3
+        assert links.read_status_token(_old_style("lobby.status", {"r": 3, "a": 86400}))["r"] == 3
         old_opt_out = _old_style("lobby.invite-opt-out", {"r": 4, "a": 90 * 24 * 3600})
-        assert links.read_opt_out_token(old_opt_out) == 4
+        assert links.read_opt_out_token(old_opt_out)["r"] == 4
         confirmation = _old_style("lobby.join-confirmation", {"r": 5, "n": True})
         assert tokens.unsign_request("join-confirmation", confirmation) == {"r": 5, "n": True}
         _travel(monkeypatch, 89 * 24 * 3600)
-        assert links.read_opt_out_token(old_opt_out) == 4
+        assert links.read_opt_out_token(old_opt_out)["r"] == 4
 
 
-def test_a_token_for_a_request_needs_its_id(app):
+def test_a_token_for_a_request_needs_its_reference_or_id(app):
     with app.app_context():
         with pytest.raises(InvalidLink):
             tokens.unsign_request("status", tokens.sign("status", {"x": 1}))
         with pytest.raises(InvalidLink):
             tokens.unsign_request("status", tokens.sign("status", "just text"))
+        with pytest.raises(InvalidLink):
+            tokens.unsign_request("status", tokens.sign("status", {"f": 8, "r": "8"}))

@@ -226,8 +226,11 @@ def test_two_staff_approving_at_once_send_one_invitation(app, make_request, outb
     with app.app_context():
         first, second = lobby_db.new_session(app), lobby_db.new_session(app)
         try:
-            mine = first.get(MembershipRequest, request_id)
             theirs = second.get(MembershipRequest, request_id)
+            # Their page was loaded: on SQLite a session that may write holds the write
+            # lock from its first read (BEGIN IMMEDIATE), so theirs ends before mine reads.
+            second.commit()
+            mine = first.get(MembershipRequest, request_id)
             assert mine.state == theirs.state == RequestState.IN_REVIEW
             assert reviews.approve(first, mine, "a@example-app.com").done
             first.commit()
@@ -251,8 +254,9 @@ def test_a_decline_after_an_approval_seen_in_review_changes_nothing(
     with app.app_context():
         first, second = lobby_db.new_session(app), lobby_db.new_session(app)
         try:
-            mine = first.get(MembershipRequest, request_id)
             theirs = second.get(MembershipRequest, request_id)
+            second.commit()  # their page was loaded (see the test above)
+            mine = first.get(MembershipRequest, request_id)
             assert reviews.approve(first, mine, "a@example-app.com").done
             first.commit()
             reason = second.get(DeclineReason, reason_id)

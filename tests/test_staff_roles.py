@@ -17,7 +17,7 @@ ROLES = {
     "staff.queue": R, "staff.request_detail": R, "staff.approve": R, "staff.decline": R,
     "staff.resend": R, "staff.revoke": R, "staff.outbox_list": R, "staff.outbox_retry": R,
     "staff.answers": R, "staff.reports": R, "staff.report_close": R,
-    "staff.community_problems": R, "staff.community_retry": R, "staff.logout": R,
+    "staff.community_problems": R, "staff.health": R, "staff.community_retry": R, "staff.logout": R,
     "staff.my_sessions": R, "staff.end_my_session": R, "staff.end_other_sessions": R,
     "staff.change_my_password": R,
     "staff.outbox_retry_all": A, "staff.decline_reasons": A, "staff.decline_reason_new": A,

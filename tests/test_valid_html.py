@@ -35,7 +35,7 @@ from tests.support.staff import totp_code
 
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {
-    "api.faq_list", "api.faq_answer", "main.healthz", "main.ping", "static",
+    "api.faq_list", "api.faq_answer", "main.healthz", "main.health_detail", "main.ping", "static",
     "metrics.scrape",  # Prometheus's text format
     "devmail.message_html",  # an email's own HTML part, shown in a sandboxed frame
     "staff.audit_export",  # CSV
@@ -117,7 +117,7 @@ def _staff_pages(seeded):
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
             "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
             "/staff/people", "/staff/audit", "/staff/audit?action=sign_in&since=2026-01-01",
-            "/staff/sessions", "/staff/password"]
+            "/staff/sessions", "/staff/password", "/staff/health"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [

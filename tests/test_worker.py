@@ -22,6 +22,7 @@ from services.mail import outbox as outbox_service
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
+from tests.support.health import health_detail
 from tests.support.smtp_fakes import DropAtQuitServer
 
 ANA = "ana@myshop.example"
@@ -322,21 +323,23 @@ def test_every_attempt_at_an_email_has_the_same_message_id(app, use_session):
     )[0]
 
 
-def test_healthz_and_the_staff_queue_report_the_worker(app, client, make_staff, make_request):
+def test_the_health_detail_and_the_staff_queue_report_the_worker(app, client, make_staff, make_request):
     from tests.support.staff import sign_in
 
     make_request(email="zoe@unknown.example")
-    worker = client.get("/healthz").get_json()["worker"]
+    detail = health_detail(app, client)
+    worker = detail["worker"]
     assert worker["last_seen"] is None and worker["late"] is True
-    assert worker["oldest_waiting_email"] is not None
+    assert detail["queues"]["outbox"]["oldest_waiting"] is not None
     sign_in(client, make_staff)
     assert "The background worker isn't running" in client.get("/staff/").get_data(
         as_text=True
     )
     run_pass(app, schedules=False)
-    worker = client.get("/healthz").get_json()["worker"]
+    detail = health_detail(app, client)
+    worker = detail["worker"]
     assert worker["late"] is False and worker["last_seen"] is not None
-    assert worker["oldest_waiting_email"] is None
+    assert detail["queues"]["outbox"]["oldest_waiting"] is None
     assert "background worker" not in client.get("/staff/").get_data(as_text=True)
 
 

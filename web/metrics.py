@@ -10,7 +10,7 @@ Under gunicorn with several processes, prometheus_client's multiprocess mode
 import os
 import time
 
-from flask import Response, g, request
+from flask import g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -86,11 +86,6 @@ def exposition(app, snapshot):
         registry.register(app.extensions[EXTENSION_KEY].registry)
     registry.register(_SnapshotCollector(snapshot))
     return generate_latest(registry), CONTENT_TYPE_LATEST
-
-
-def unauthorized():
-    return Response("A bearer token (HEALTH_TOKEN) is needed.\n", 401, mimetype="text/plain",
-                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
 
 
 class _SnapshotCollector:

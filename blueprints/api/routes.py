@@ -1,11 +1,12 @@
 """JSON for support tools: the FAQ answers, by slug, with absolute URLs (README: "The FAQ API")."""
 
-from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 
 from blueprints.api import bp
 from services.content import faq_pages
 from services.content.index import get_index
 from web.http_cache import conditional, etag_for
+from web.redirects import redirect_keeping_query
 
 MAX_RESULTS = 20
 
@@ -28,6 +29,6 @@ def faq_answer(slug):
     if page is None:
         abort(404)
     if was_alias:
-        return redirect(url_for("api.faq_answer", slug=page.slug), 301)
+        return redirect_keeping_query(url_for("api.faq_answer", slug=page.slug), 301)
     etag = etag_for("api-answer", page.etag, current_app.config["SITE_URL"])
     return conditional(etag, lambda: jsonify(faq_pages.api_record(page)))

@@ -9,6 +9,7 @@ from services.content import faq_pages, faq_votes, search
 from services.content.index import get_index
 from web.http_cache import conditional, etag_for, has_flash_waiting, public_page, shared_page
 from web.page_cache import page_cache
+from web.redirects import redirect_keeping_query
 from web.same_origin import same_site_only
 
 
@@ -35,7 +36,7 @@ def answer(slug):
     if page is None:
         return _unknown_answer(content, slug)
     if was_alias:
-        return redirect(url_for("faq.answer", slug=page.slug, **request.args), 301)
+        return redirect_keeping_query(url_for("faq.answer", slug=page.slug), 301)
     feedback = request.args.get("voted")
     return answer_response(content, page, feedback if feedback in FEEDBACK_STATES else None)
 

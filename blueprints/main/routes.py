@@ -3,10 +3,10 @@ from flask import current_app, jsonify, render_template
 import db
 from blueprints.main import bp
 from services import health
-from services.community.task_report import connector_health
 from services.content.home import TILES, top_answers
 from services.content.index import get_index
-from web.http_cache import public_page, shared_page
+from web.health_token import health_token_required
+from web.http_cache import no_store, public_page, shared_page
 
 
 @bp.get("/")
@@ -23,13 +23,22 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
+    """Can this process serve? Only the database decides: a load balancer reads this,
+    and nothing a visitor does may change it (the detail is for operators)."""
+    if health.database_problem(db.get_engine()):
+        return no_store(jsonify(status="unavailable")), 503
+    return no_store(jsonify(status="ok"))
+
+
+@bp.get("/healthz/detail")
+@health_token_required
+def health_detail():
+    """The worker, the queues and the platform, for a monitor holding HEALTH_TOKEN."""
     problem = health.database_problem(db.get_engine())
     if problem:
-        return jsonify(status="unavailable", database=problem), 503
-    session = db.get_session()
-    # The worker and the platform are detail for operators: liveness stays 200 either way.
-    worker = health.worker_report(session, current_app.config["WORKER_LATE_MINUTES"])
-    return jsonify(status="ok", database="ok", worker=worker, community=connector_health(session))
+        return no_store(jsonify(status="unavailable", database=problem)), 503
+    detail = health.health_detail(db.get_session(), current_app.config["WORKER_LATE_MINUTES"])
+    return no_store(jsonify(detail))
 
 
 @bp.get("/ping")

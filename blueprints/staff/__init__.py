@@ -8,6 +8,7 @@ from blueprints.staff import (  # noqa: E402,F401  (routes attach to bp)
     auth,
     community_routes,
     console_routes,
+    health_routes,
     invitations_routes,
     people_routes,
     routes,

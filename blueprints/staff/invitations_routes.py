@@ -38,6 +38,7 @@ def invitations_send():
         flash("That form had expired. Please confirm again.", "error")
         return redirect(url_for("staff.invitations"))
     app = current_app._get_current_object()
+    db.commit_before_sessions_of_their_own()  # the run commits batch by batch on its own
     summary = bulk_invitations.send_new(app, limit=app.config["STAFF_INVITE_RUN_LIMIT"])
     _report_run(summary)
     # The worker delivers them.

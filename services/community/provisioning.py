@@ -93,6 +93,9 @@ def attempt(session, task_id, connector, now=None, any_time=False):
     task = session.get(CommunityProvisioning, task_id, populate_existing=True)
     request = task.request
     look_first = task.add_maybe_sent or taken_over
+    # No transaction stays open during the call: on SQLite it would hold the write
+    # lock (db.py), and every form would wait for the platform.
+    session.commit()
     task.attempts += 1
     task.last_attempt_at = now
     adding = []

@@ -63,5 +63,8 @@ def check_expressions(config):
     for job in SCHEDULED_JOBS:
         expression = (config.get(job.setting) or "").strip()
         if expression and not croniter.is_valid(expression):
-            problems.append(f"{job.setting}={expression!r} is not a cron expression")
+            problems.append(
+                f"{job.setting}={expression!r} is not a cron expression (minute hour day "
+                f"month weekday, for example {job.setting}='30 8 * * 1-5'; empty switches it off)"
+            )
     return problems

@@ -96,6 +96,9 @@ def send_due_now(session, now=None):
 
 def deliver_one(session, email):
     """Hand one claimed email to the mail backend and record the outcome."""
+    # No transaction stays open while the mail server takes its time: on SQLite it
+    # would hold the write lock (db.py) and every form would wait for the server.
+    session.commit()
     email.attempts += 1
     try:
         _transport(email)

@@ -29,6 +29,11 @@ class QueueFilters:
     search: str = ""
     page: int = 1
 
+    def query_args(self, page):
+        """The query of the queue's page `page` with these filters (only what is set)."""
+        args = {"overdue": "1" if self.overdue else "", "source": self.source, "q": self.search}
+        return {**{name: value for name, value in args.items() if value}, "page": page}
+
 
 @dataclass
 class QueueRow:

@@ -18,7 +18,7 @@ from services.mail import emails
 from services.mail.address_limits import allow_email_to
 from services.membership.references import normalize_reference
 from services.membership.screening import existing_request_for, latest_request_for
-from services.tokens import InvalidLink
+from services.tokens import InvalidLink, signed_request
 
 
 def status_token_for(session, email, reference):
@@ -56,7 +56,7 @@ def email_status_link(session, email, counted=False):
 
 def request_for_token(session, token):
     """The request a status link stands for; InvalidLink / ExpiredLink otherwise."""
-    request = session.get(MembershipRequest, links.read_status_token(token))
+    request = signed_request(session, links.read_status_token(token))
     if request is None or request.purged_at is not None:
         raise InvalidLink()
     return request

@@ -20,7 +20,7 @@ from services.membership.events import REQUESTER
 from services.membership.invitations import revoke_invitation
 from services.membership.request_states import WITHDRAWABLE, RequestChanged, move_request
 from services.privacy.addresses import keyed_hash as address_hash
-from services.tokens import ExpiredLink, InvalidLink
+from services.tokens import ExpiredLink, InvalidLink, signed_request
 
 # The states an invitation email can leave a request in that opting out ends.
 WITHDRAWABLE_STATES = WITHDRAWABLE
@@ -58,12 +58,12 @@ class OptOutLookup:
 def look_up(session, token):
     """Read an opt-out link without changing anything (safe for GET)."""
     try:
-        request_id = links.read_opt_out_token(token)
+        named = links.read_opt_out_token(token)
     except ExpiredLink:
         return OptOutLookup("expired")
     except InvalidLink:
         return OptOutLookup("invalid")
-    request = session.get(MembershipRequest, request_id)
+    request = signed_request(session, named)
     if request is None or request.purged_at is not None:
         return OptOutLookup("invalid")
     if request.state not in WITHDRAWABLE_STATES and is_opted_out(
