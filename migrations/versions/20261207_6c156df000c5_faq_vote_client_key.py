@@ -1,7 +1,7 @@
 """faq_vote.client_key: one vote per client per answer (issue 22)
 
 Revision ID: 6c156df000c5
-Revises: 5c1a7e0f3b21
+Revises: ecb7ec0ea297
 Create Date: 2026-12-07 06:00:00
 
 - faq_vote.client_key: a keyed hash of the client's address and browser, unique per
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '6c156df000c5'
-down_revision = '5c1a7e0f3b21'
+down_revision = 'ecb7ec0ea297'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@
 - audit_entry: the append-only record of staff actions.
 
 Revision ID: 8643396c4ecb
-Revises: 5c1a7e0f3b21
+Revises: 6c156df000c5
 Create Date: 2026-12-07 05:52:26.578618
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '8643396c4ecb'
-down_revision = '5c1a7e0f3b21'
+down_revision = '6c156df000c5'
 branch_labels = None
 depends_on = None
 
