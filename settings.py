@@ -62,7 +62,7 @@ DEFAULTS = {
     "WORKER_CLAIM_TIMEOUT": 300,
     "WORKER_MAX_ATTEMPTS": 5,
     "WORKER_LATE_MINUTES": 5,
-    # The bearer token of GET /healthz/detail (worker, queues, platform); unset: 404.
+    # The bearer token of /healthz/detail and /metrics; unset, they answer 404.
     "HEALTH_TOKEN": "",
     # Schedules: cron expressions ("minute hour day month weekday") in TIMEZONE;
     # an empty value switches a job off.
@@ -83,7 +83,6 @@ DEFAULTS = {
     "RATELIMIT_PER_ADDRESS": "3 per hour;5 per day",
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
     "RATELIMIT_VOTES": "60 per hour;10 per minute",  # per client, on "Was this helpful?"
-
     "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
     # Staff sign-in: failures one client may make for one address before it must
     # wait (doubling each time, up to the maximum in seconds); the owner is
@@ -160,26 +159,8 @@ DEFAULTS = {
     # fetching the new one (stale-while-revalidate).
     "SHARED_CACHE_SECONDS": 60,
     "SHARED_CACHE_STALE_SECONDS": 30,
-    # The bearer token of the monitoring endpoints (/metrics); unset, they answer 404.
-    "HEALTH_TOKEN": "",
 }
 
-_INTS = {
-    "INVITE_TTL_DAYS", "INVITE_REMINDER_DAYS", "REVIEW_BUSINESS_DAYS", "STATUS_LINK_MAX_AGE",
-    "EMAIL_STATUS_LINK_MAX_AGE", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS",
-    "MAX_CONTENT_LENGTH", "STATIC_MAX_AGE", "STAFF_SIGN_IN_FREE_TRIES", "STAFF_SIGN_IN_MAX_DELAY",
-    "STAFF_SIGN_IN_ALERT_AFTER",
-    "STAFF_SESSION_HOURS", "STAFF_INVITE_RUN_LIMIT",
-    "STAFF_IDLE_MINUTES", "STAFF_INVITE_HOURS", "STAFF_OIDC_TIMEOUT",
-    "COMMUNITY_TIMEOUT", "COMMUNITY_REQUESTS_PER_MINUTE",
-    "COMMUNITY_WORKER_TIMEOUT", "COMMUNITY_GIVE_UP_HOURS", "DISCOURSE_INVITE_DAYS",
-    "WORKER_INTERVAL", "WORKER_CLAIM_TIMEOUT",
-    "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "RETENTION_DAYS", "JOIN_REPEAT_MINUTES",
-    "WEB_PROCESSES",
-    "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS", "SHARED_PAGE_SECONDS", "SHARED_PAGE_ENTRIES",
-    "SHARED_CACHE_SECONDS", "SHARED_CACHE_STALE_SECONDS",
-    "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
-}
 # Whole numbers that must be at least 1 (the others may be 0).
 _POSITIVE = {
     "INVITE_TTL_DAYS", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_MAX_ATTEMPTS", "MAX_CONTENT_LENGTH",
@@ -188,11 +169,9 @@ _POSITIVE = {
     "STATUS_LINK_MAX_AGE", "EMAIL_STATUS_LINK_MAX_AGE", "OPT_OUT_LINK_MAX_AGE",
     "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
 }
-_BOOLS = {
-    "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",
-    "CIRCLE_SKIP_INVITATION",
-    "STAFF_REQUIRE_2FA", "STAFF_PASSWORD_SIGNIN", "STAFF_OIDC_AUTO_CREATE",
-}
+# A setting's type is its default's (a whole number, on/off or text); these on/off
+# settings default to None, which start-up works out (from SITE_URL, development).
+_ON_OFF_WORKED_OUT = {"SESSION_COOKIE_SECURE", "STAFF_REQUIRE_2FA"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -289,19 +268,27 @@ def masked_url(url):
 
 def _typed(name, raw):
     """(value, None) or (None, the problem in one line)."""
-    if name in _INTS:
+    kind = _kind(name)
+    if kind is int:
         text = raw.strip()
         least = 1 if name in _POSITIVE else 0
         if not text.isascii() or not text.isdigit() or int(text) < least:
             return None, (f"{name} must be a whole number of {least} or more, not {raw!r} "
                           f"(for example {name}={DEFAULTS[name]})")
         return int(text), None
-    if name in _BOOLS:
+    if kind is bool:
         text = raw.strip().lower()
         if text not in _TRUE | _FALSE:
             return None, f"{name} must be on or off, not {raw!r} (for example {name}=1 or {name}=0)"
         return text in _TRUE, None
     return raw, None
+
+
+def _kind(name):
+    default = DEFAULTS[name]
+    if isinstance(default, bool) or name in _ON_OFF_WORKED_OUT:
+        return bool
+    return int if isinstance(default, int) else str
 
 
 def as_list(value):
