@@ -2,6 +2,8 @@
 
 import os
 
+from flask import Flask
+
 import db
 import settings
 from blueprints import register_blueprints
@@ -10,7 +12,6 @@ from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
 from web import logging_setup, request_guard, security_headers, shared_pages, static_assets
-from web.app_class import LobbyFlask
 
 
 class ConfigurationError(RuntimeError):
@@ -18,7 +19,7 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(test_config=None):
-    app = LobbyFlask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.config.from_mapping(settings.DEFAULTS)
