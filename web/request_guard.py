@@ -30,7 +30,8 @@ def is_storable(text):
 
 def refuse_unstorable_input():
     environ = request.environ  # once: each use of the proxy is a look-up
-    if environ["REQUEST_METHOD"] not in BODY_METHODS and _is_plain_ascii(environ):
+    method = environ.get("REQUEST_METHOD", "GET").upper()  # as request.method reads it
+    if method not in BODY_METHODS and _is_plain_ascii(environ):
         return
     if not all(is_storable(text) for text in _texts_of_request()):
         abort(400, "Some of what you sent contains characters we can't accept.")
