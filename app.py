@@ -2,6 +2,7 @@
 
 import os
 
+from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -21,7 +22,6 @@ from web import (
     staff_sso,
     static_assets,
 )
-from web.app_class import LobbyFlask
 from web.http_cache import public_cache_control
 
 # Raised by create_app; defined with the settings (tests and callers import it from here).
@@ -29,7 +29,7 @@ ConfigurationError = settings.ConfigurationError
 
 
 def create_app(test_config=None):
-    app = LobbyFlask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.config.from_mapping(settings.DEFAULTS)

@@ -6,6 +6,8 @@ from flask import current_app
 from jinja2 import pass_context
 from wtforms import Form
 
+from services.membership.state_words import state_words
+
 # (module, url_prefix), in registration order; one line per area keeps merges simple.
 BLUEPRINTS = [
     ("errors", None),
@@ -32,6 +34,7 @@ def register_blueprints(app):
         app.register_blueprint(import_module("blueprints.devmail").bp, url_prefix="/dev")
     app.context_processor(_brand)
     app.add_template_global(_form_has_errors, "form_has_errors")
+    app.add_template_filter(state_words, "state_words")
 
 
 def _brand():

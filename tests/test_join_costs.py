@@ -37,7 +37,7 @@ class SqlLog(list):
 
 @pytest.fixture
 def sql_log(app):
-    """Every statement and transaction step the app's engine sends, in order."""
+    """Every round trip the app's engine makes, in order: a statement or a transaction step."""
     engine = lobby_db.get_engine(app)
     sent = SqlLog()
 

@@ -29,8 +29,9 @@ def is_storable(text):
 
 
 def refuse_unstorable_input():
-    current = request._get_current_object()  # once: each use of the proxy costs a look-up
-    if current.method not in BODY_METHODS and _is_plain_ascii(current):
+    environ = request.environ  # once: each use of the proxy is a look-up
+    method = environ.get("REQUEST_METHOD", "GET").upper()  # as request.method reads it
+    if method not in BODY_METHODS and _is_plain_ascii(environ):
         return
     if not all(is_storable(text) for text in _texts_of_request()):
         abort(400, "Some of what you sent contains characters we can't accept.")
@@ -43,12 +44,12 @@ def refuse_unstorable_input():
         abort(400, "This page takes a form, not that kind of data.")
 
 
-def _is_plain_ascii(current):
-    """True when path and query string are ASCII with no NUL and no %-escape, so every
-    text they decode to is storable: the common case, checked without parsing."""
-    path, query = current.path, current.query_string
+def _is_plain_ascii(environ):
+    """True when the raw path and query string are ASCII with no NUL and no %-escape,
+    so every text they decode to is storable: the common case, checked without parsing."""
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
     return (path.isascii() and "\x00" not in path
-            and query.isascii() and b"%" not in query and b"\x00" not in query)
+            and query.isascii() and "%" not in query and "\x00" not in query)
 
 
 def _is_flat_form(value):

@@ -24,6 +24,7 @@ from services.membership.request_states import (
     RequestChanged,
     move_request,
 )
+from services.membership.state_words import state_words
 
 # A second "re-send" within this time is taken for a double click.
 RESEND_GRACE = timedelta(minutes=1)
@@ -39,7 +40,7 @@ class ReviewResult:
 
 def _changed(request):
     return ReviewResult(
-        False, f"{request.reference}: {CHANGED_MEANWHILE} It is {_state_words(request.state)} now."
+        False, f"{request.reference}: {CHANGED_MEANWHILE} It is {state_words(request.state)} now."
     )
 
 
@@ -60,7 +61,7 @@ def _refusal(request, seen_version, allowed, *, done_in=(), done="", refused):
         return ReviewResult(False, f"{request.reference} {done}")
     if request.state not in allowed:
         return ReviewResult(
-            False, f"{request.reference} is {_state_words(request.state)}; {refused}"
+            False, f"{request.reference} is {state_words(request.state)}; {refused}"
         )
     return None
 
@@ -196,15 +197,3 @@ def title_taken(session, title, except_id=None):
     if except_id is not None:
         query = query.where(DeclineReason.id != except_id)
     return session.scalar(query) is not None
-
-
-def _state_words(state):
-    return {
-        RequestState.IN_REVIEW: "in review",
-        RequestState.INVITED: "invited",
-        RequestState.JOINED: "joined",
-        RequestState.DECLINED: "declined",
-        RequestState.EXPIRED: "expired",
-        RequestState.WITHDRAWN: "withdrawn",
-        RequestState.SUBMITTED: "submitted",
-    }.get(state, str(state))

@@ -10,22 +10,15 @@ from dataclasses import dataclass, field
 from models import RequestState
 from services.dates import local_today, long_date
 from services.membership.invitations import current_invitation, effective_state
+from services.membership.state_words import state_title
 from services.privacy.masking import mask_emails
 
 DONE = "done"
 CURRENT = "current"
 UPCOMING = "upcoming"
 
-LABELS = {
-    "submitted": "Submitted",
-    "checked": "Checked",
-    "in_review": "In review",
-    "invited": "Invited",
-    "joined": "Joined",
-    "expired": "Invitation expired",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-}
+# The timeline's steps: every state, and the automatic check, which is not one.
+LABELS = {"checked": "Checked", **{str(state): state_title(state) for state in RequestState}}
 # The tone of the step a request stopped at: shown by colour and by words.
 TONES = {"joined": "ok", "expired": "warn", "declined": "stop", "withdrawn": "stop"}
 

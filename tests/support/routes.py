@@ -6,19 +6,24 @@ through these helpers instead of listing paths.
 
 import functools
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from werkzeug.routing import IntegerConverter, PathConverter, UUIDConverter
 
+# A variable in a rule's path, as Werkzeug documents it: <name> or <converter(args):name>.
+RULE_VARIABLE_RE = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+
 
 def sample_value(app, name, converter):
-    """A plausible value for one URL variable: a real FAQ slug where there is one."""
-    if isinstance(converter, IntegerConverter):
+    """A plausible value for one URL variable (`converter` its class): a real FAQ slug
+    where there is one."""
+    if issubclass(converter, IntegerConverter):
         return 1
-    if isinstance(converter, UUIDConverter):
+    if issubclass(converter, UUIDConverter):
         return "00000000-0000-0000-0000-000000000000"
-    if isinstance(converter, PathConverter):
+    if issubclass(converter, PathConverter):
         return "sample/path"
     if name == "slug":
         faq_dir = os.path.join(app.config["CONTENT_DIR"], "faq")
@@ -31,10 +36,18 @@ def sample_value(app, name, converter):
     return "sample"
 
 
+def rule_variables(app, rule):
+    """{name: converter class} of the rule's variables, read from its documented syntax."""
+    converters = app.url_map.converters
+    return {match["name"]: converters[match["converter"] or "default"]
+            for match in RULE_VARIABLE_RE.finditer(rule.rule)}
+
+
 def sample_path(app, rule):
     """The rule's path with every variable filled in."""
     values = {
-        name: sample_value(app, name, converter) for name, converter in rule._converters.items()
+        name: sample_value(app, name, converter)
+        for name, converter in rule_variables(app, rule).items()
     }
     values.update(rule.defaults or {})
     return rule.build(values, append_unknown=False)[1]
