@@ -108,6 +108,7 @@ def test_every_figure_moves_with_a_join_an_accept_and_emails(
     assert count == 6  # three forms shown, three sent
     assert value(failing, "lobby_http_request_duration_seconds_bucket",
                  endpoint="join.ask", le="+Inf") == 6
+    assert value(failing, "lobby_http_request_duration_seconds_sum", endpoint="join.ask") > 0
 
 
 def test_pages_the_app_serves_again_from_memory_are_counted_too(app, client):

@@ -149,6 +149,12 @@ def _start_timer():
     g.request_log = (time.perf_counter(), request_id_for(request.environ))
 
 
+def request_seconds_so_far():
+    """Seconds since this request began (0.0 when the timer never started)."""
+    started = (g.get("request_log") or (None, None))[0]
+    return time.perf_counter() - started if started else 0.0
+
+
 def request_id_for(environ):
     """The id a proxy gave this request (X-Request-Id), when it is short and plain, or a new one."""
     # The environ itself: request.headers.get raises and catches a KeyError when absent.

@@ -8,9 +8,8 @@ Under gunicorn with several processes, prometheus_client's multiprocess mode
 """
 
 import os
-import time
 
-from flask import g, request
+from flask import request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -20,6 +19,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from web.logging_setup import request_seconds_so_far
 
 EXTENSION_KEY = "lobby_request_metrics"
 # Where the endpoint of a request is left in its environ, for web.shared_pages to keep.
@@ -59,13 +60,10 @@ def init_app(app):
     metrics = app.extensions[EXTENSION_KEY] = RequestMetrics()
 
     def record_request(response):
-        current = request._get_current_object()
-        rule = current.url_rule
+        rule = request.url_rule
         endpoint = rule.endpoint if rule is not None else "none"
-        current.environ[ENDPOINT_KEY] = endpoint
-        started = getattr(g._get_current_object(), "request_started", None)  # logging_setup's
-        metrics.observe(endpoint, response.status_code,
-                        time.perf_counter() - started if started else 0.0)
+        request.environ[ENDPOINT_KEY] = endpoint
+        metrics.observe(endpoint, response.status_code, request_seconds_so_far())
         return response
 
     app.after_request(record_request)
