@@ -9,7 +9,14 @@ from commands import register_commands
 from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
-from web import logging_setup, request_guard, security_headers, shared_pages, static_assets
+from web import (
+    inbound_posts,
+    logging_setup,
+    request_guard,
+    security_headers,
+    shared_pages,
+    static_assets,
+)
 from web.app_class import LobbyFlask
 
 
@@ -32,6 +39,7 @@ def create_app(test_config=None):
     _refuse_bad_schedules(app)
 
     logging_setup.init_app(app)
+    inbound_posts.init_app(app)  # before the request guard reads a form
     request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)

@@ -47,6 +47,14 @@ DEFAULTS = {
     # Our MAIL_BACKEND decides; Flask-Mail would otherwise stay silent under TESTING.
     "MAIL_SUPPRESS_SEND": False,
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # Mail coming back (README "Replies and bounces"); all off while INBOUND_ADDRESS is empty.
+    "INBOUND_ADDRESS": "",  # e.g. replies@help.example.com; each request replies to a +tag of it
+    "INBOUND_TOKEN": "",  # the webhook's secret (POST /inbound/email); empty: no webhook
+    "INBOUND_MAX_BYTES": 10 * 1024 * 1024,
+    "INBOUND_IMAP_URL": "",  # imaps://user:password@host:993/INBOX; imap:// on loopback only
+    "INBOUND_IMAP_DONE_FOLDER": "Lobby/Processed",
+    "INBOUND_IMAP_TIMEOUT": 30,
+    "INBOUND_IMAP_BATCH": 50,  # messages read per worker pass
     # The worker (`flask worker`): seconds between passes; a claim older than
     # WORKER_CLAIM_TIMEOUT seconds belongs to a dead worker and is taken over;
     # staff are warned when no worker has been seen for WORKER_LATE_MINUTES.
@@ -74,6 +82,7 @@ DEFAULTS = {
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
 
     "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
+    "RATELIMIT_INBOUND": "600 per minute",  # per client, on POST /inbound/email
     # Staff sign-in: failures one client may make for one address before it must
     # wait (doubling each time, up to the maximum in seconds); the owner is
     # emailed every STAFF_SIGN_IN_ALERT_AFTER failures against their account.
@@ -138,6 +147,7 @@ _INTS = {
     "WEB_PROCESSES",
     "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS", "SHARED_PAGE_SECONDS", "SHARED_PAGE_ENTRIES",
     "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
+    "INBOUND_MAX_BYTES", "INBOUND_IMAP_TIMEOUT", "INBOUND_IMAP_BATCH",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",

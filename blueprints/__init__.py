@@ -21,6 +21,7 @@ BLUEPRINTS = [
     ("contact", None),
     ("join", None),
     ("invite", None),
+    ("inbound", None),
 ]
 
 

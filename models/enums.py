@@ -45,6 +45,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # retried with backoff until OUTBOX_MAX_ATTEMPTS
     DEAD = "dead"  # gave up; staff can retry by hand
+    BOUNCED = "bounced"  # sent, then a delivery report said it failed for good (5.x.x)
 
 
 
@@ -65,3 +66,21 @@ class JobStatus(StrEnum):
     PENDING = "pending"
     RUNNING = "running"  # claimed by a worker; stale after WORKER_CLAIM_TIMEOUT
     DEAD = "dead"  # failed WORKER_MAX_ATTEMPTS times; kept (address masked) for staff
+
+
+
+class InboundKind(StrEnum):
+    """What a message that came back is (services.inbound)."""
+
+    REPLY = "reply"
+    AUTOMATIC = "automatic"  # out-of-office and other auto-replies: recorded, nothing else
+    BOUNCE = "bounce"  # a delivery report of a permanent failure (5.x.x)
+    DELAY = "delay"  # a delivery report of a temporary one (4.x.x)
+    COMPLAINT = "complaint"  # an ARF feedback report: marked as spam
+
+
+
+class InboundStatus(StrEnum):
+    ATTACHED = "attached"  # on a request (or an outbox email)
+    UNMATCHED = "unmatched"  # waiting in the staff console's "Unmatched mail"
+    DISCARDED = "discarded"
