@@ -21,6 +21,7 @@ from werkzeug.exceptions import NotFound
 from blueprints.faq.answer_page import FEEDBACK_STATES
 from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
 from services.content.index import get_index
+from services.inbound.receiving import receive_message
 from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
 from services.links import opt_out_token, status_token
 from services.membership.invitations import issue_invitation
@@ -29,6 +30,7 @@ from services.privacy.opt_outs import opt_out
 from services.reports.intake import close_report, find_report, submit_report
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
+from tests.support.inbound import INBOUND_ADDRESS, sample
 
 # Endpoints that answer with something other than an HTML page.
 NOT_PAGES = {
@@ -64,6 +66,7 @@ def _seed(app):
         session.add(FaqVote(slug=slug, helpful=True, voter_key="b" * 64))
         failed = session.scalars(select(OutboxEmail)).first()
         failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, 3, "550 no such user"
+        unmatched = _seed_mail(session, requests[2])
         return {
             "requests": [r.id for r in requests],
             "invitation": issue_invitation(session, invitee),
@@ -72,7 +75,17 @@ def _seed(app):
             "reports": [open_code, closed_code],
             "email": failed.id,
             "slug": slug,
+            "unmatched": unmatched,
         }
+
+
+def _seed_mail(session, request):
+    """Mail that came back: a reply with an attachment and a bounce on a request, one unmatched."""
+    session.flush()
+    to = f"{INBOUND_ADDRESS.split('@')[0]}+{request.reply_tag}@{INBOUND_ADDRESS.split('@')[1]}"
+    receive_message(session, sample("gmail_reply", to=to, person=request.email), "webhook")
+    receive_message(session, sample("dsn_hard_bounce", to=to, person=request.email), "imap")
+    return receive_message(session, sample("no_match"), "webhook").message_id
 
 
 def _public_pages(index, seeded):
@@ -106,13 +119,16 @@ def _staff_pages(seeded):
     gets = ["/staff/", "/staff/?overdue=1", "/staff/?q=nobody", "/staff/accounts",
             "/staff/accounts?q=myshop", "/staff/answers", "/staff/decline-reasons",
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
-            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community"]
+            "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
+            "/staff/mail/unmatched"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [
         (f"/staff/requests/{in_review}/decline", {}),
         ("/staff/decline-reasons/new", {}),
         ("/staff/accounts/preview", {"csv_file": (io.BytesIO(ACCOUNTS_CSV), "accounts.csv")}),
+        (f"/staff/requests/{in_review}/answer", {}),
+        (f"/staff/mail/{seeded['unmatched']}/attach", {"reference": "LB-NOSUCH"}),
     ]
     return [("GET", url, None) for url in gets] + [("POST", url, data) for url, data in posts]
 
@@ -141,6 +157,7 @@ def _check_with_vnu(paths):
 
 @pytest.mark.app_config(
     DEV_MAIL_ENABLED=True, RATELIMIT_ENABLED=True, RATELIMIT_REPORTS="1 per minute",
+    INBOUND_ADDRESS=INBOUND_ADDRESS,
     RATELIMIT_EMAIL_FORMS="100 per minute", RATELIMIT_PER_ADDRESS="100 per minute",
 )
 def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):

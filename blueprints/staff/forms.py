@@ -78,3 +78,20 @@ class CloseReportForm(FlaskForm):
             Length(max=2000, message="Keep the outcome under 2,000 characters."),
         ],
     )
+
+
+class StaffAnswerForm(FlaskForm):
+    answer = TextAreaField(
+        "Your answer",
+        validators=[
+            DataRequired("Write your answer."),
+            Length(max=5000, message="Keep the answer under 5,000 characters."),
+        ],
+    )
+
+
+class AttachMailForm(FlaskForm):
+    reference = StringField(
+        "Reference of the request",
+        validators=[DataRequired("Give the request's reference, like LB-7KQ2M9."), Length(max=32)],
+    )
