@@ -13,7 +13,13 @@ from services.membership.invitation_reminders import due_reminder_ids
 from services.membership.resending import NOTHING, resend_for_address
 from services.privacy.retention import purge
 from tests.support.database import app_session
-from tests.support.inbound import INBOUND_CONFIG, INBOUND_TOKEN, first_email_to, inbound_rows, sample
+from tests.support.inbound import (
+    INBOUND_CONFIG,
+    INBOUND_TOKEN,
+    first_email_to,
+    inbound_rows,
+    sample,
+)
 from tests.support.staff import sign_in, staff_post
 
 PERSON = "ben@elsewhere.example"

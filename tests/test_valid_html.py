@@ -21,8 +21,8 @@ from werkzeug.exceptions import NotFound
 from blueprints.faq.answer_page import FEEDBACK_STATES
 from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
 from services.content.index import get_index
-from services.inbound.receiving import receive_message
 from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
+from services.inbound.receiving import receive_message
 from services.links import opt_out_token, status_token
 from services.membership.invitations import issue_invitation
 from services.membership.screening import submit_request

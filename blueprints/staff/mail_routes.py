@@ -54,19 +54,24 @@ def _message_or_404(message_id):
     return message
 
 
+def _request_named_by(form):
+    """The request the form's reference names, or None with the field's error set."""
+    if not form.validate_on_submit():
+        return None
+    found = staff_answers.find_by_reference(db.get_session(), form.reference.data)
+    if found is None:
+        form.reference.errors = ["No request has that reference."]
+    return found
+
+
 @bp.post("/mail/<int:message_id>/attach")
 def mail_attach(message_id):
-    session = db.get_session()
     message = _message_or_404(message_id)
     form = AttachMailForm()
-    target = None
-    if form.validate_on_submit():
-        target = staff_answers.find_by_reference(session, form.reference.data)
-        if target is None:
-            form.reference.errors = ["No request has that reference."]
+    target = _request_named_by(form)
     if target is None:
         return _unmatched_page(form, failed_id=message_id, status=400)
-    if staff_answers.attach_to_request(session, message, target, g.staff_user.email):
+    if staff_answers.attach_to_request(db.get_session(), message, target, g.staff_user.email):
         flash(f"Attached to {target.reference}.", "success")
         return redirect(url_for("staff.request_detail", request_id=target.id))
     flash("That message was already dealt with.", "info")
