@@ -205,6 +205,8 @@ class InboundMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_key: Mapped[str] = mapped_column(String(64), unique=True)
     message_id: Mapped[str | None] = mapped_column(String(998))
+    # The Message-IDs it answers (References, oldest first): a staff answer continues them.
+    thread_references: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
     request_id: Mapped[int | None] = mapped_column(

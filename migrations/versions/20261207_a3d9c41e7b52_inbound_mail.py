@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_key', sa.String(length=64), nullable=False),
     sa.Column('message_id', sa.String(length=998), nullable=True),
+    sa.Column('thread_references', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),

@@ -51,6 +51,7 @@ def _file(session, incoming, source, now):
     row = InboundMessage(
         message_key=incoming.key,
         message_id=(incoming.message_id or "")[:998] or None,
+        thread_references=" ".join(reversed(incoming.thread_ids)) or None,
         source=source,
         sender=incoming.sender,
         subject=incoming.subject,

@@ -66,11 +66,13 @@ def _threading(session, request):
             .order_by(OutboxEmail.id)
         )
     )
-    references = [message_id(email) for email in ours[:1]]
     if last_reply is not None and last_reply.message_id:
-        references.append(last_reply.message_id)
-    elif ours:
-        references.append(message_id(ours[-1]))
+        # RFC 5322: the parent's References, then the parent's own Message-ID.
+        earlier = (last_reply.thread_references or "").split()
+        references = earlier or [message_id(email) for email in ours[:1]]
+        references = [*references, last_reply.message_id]
+    else:
+        references = [message_id(email) for email in ours[:1] + ours[-1:]]
     references = list(dict.fromkeys(references))
     subject = (last_reply.subject if last_reply is not None else "") or (
         ours[-1].subject if ours else f"Your request {request.reference}"
