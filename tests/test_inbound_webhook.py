@@ -221,11 +221,14 @@ def test_without_the_token_it_is_refused(app, client, headers):
     assert inbound_rows(app) == []
 
 
-@pytest.mark.parametrize("field", ["email", "body-mime"])
-def test_the_form_fields_of_sendgrid_and_mailgun_with_basic_auth(app, client, field):
+@pytest.mark.parametrize(
+    "path, field", [("/inbound/email", "email"), ("/inbound/email/mime", "body-mime")]
+)
+def test_the_form_fields_of_sendgrid_and_mailgun_with_basic_auth(app, client, path, field):
     raw = sample("no_match").decode()
     response = client.post(
-        "/inbound/email", data={field: raw, "to": INBOUND_ADDRESS}, headers=basic(INBOUND_TOKEN)
+        path, data={field: raw, "to": INBOUND_ADDRESS}, headers=basic(INBOUND_TOKEN),
+        content_type="multipart/form-data",
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(inbound_rows(app)) == 1

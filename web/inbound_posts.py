@@ -12,7 +12,8 @@ import hmac
 
 from flask import abort, current_app, request
 
-INBOUND_PATH = "/inbound/email"
+# Mailgun posts the raw message (body-mime) to a URL that ends in "mime".
+INBOUND_PATHS = {"/inbound/email", "/inbound/email/mime"}
 
 
 def init_app(app):
@@ -30,7 +31,7 @@ def token_given(headers, authorization):
 
 
 def check_inbound_post():
-    if request.path != INBOUND_PATH:
+    if request.path not in INBOUND_PATHS:
         return None
     config = current_app.config
     if not config["INBOUND_ADDRESS"] or not config["INBOUND_TOKEN"]:

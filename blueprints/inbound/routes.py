@@ -35,6 +35,7 @@ def _raw_message():
 
 
 @bp.post("/inbound/email")
+@bp.post("/inbound/email/mime")
 @csrf.exempt
 @limiter.limit(_inbound_limit)
 def receive_email():
