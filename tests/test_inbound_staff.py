@@ -1,5 +1,6 @@
 """Staff read replies, answer them threaded, and sort the unmatched mail; bounces show."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from tests.support.inbound import (
     inbound_rows,
     sample,
 )
+from tests.support.snapshots import assert_snapshot, masked
 from tests.support.staff import sign_in, staff_post
 
 PERSON = "ben@elsewhere.example"
@@ -166,3 +168,15 @@ def test_inbound_mail_goes_with_the_request_under_retention(app, client, replied
     with app_session(app) as session:
         purge(session, 365, now=utcnow() + timedelta(days=400))
     assert inbound_rows(app) == []
+
+
+def test_the_answer_and_the_staff_notice_match_their_snapshots(client, make_staff, replied, outbox):
+    request_id, _original = replied
+    sign_in(client, make_staff)
+    staff_post(client, f"/staff/requests/{request_id}/answer",
+               {"answer": "Thanks Ben.\n\nWe found you under benshop."},
+               page=f"/staff/requests/{request_id}")
+    for kind in ("staff_answer", "staff_reply_notice"):
+        [email] = outbox(kind=kind)
+        text = re.sub(r"\+[a-z0-9]{32}@", "+<tag>@", masked(email))
+        assert_snapshot(kind, text)

@@ -54,6 +54,11 @@ def file_report(session, row, incoming, now):
 def _reported_email(session, incoming):
     """(our email, its request, how found): by the original Message-ID, else by the +tag."""
     email = outbox_email_by_message_id(session, incoming.report.original_message_id)
+    recipient = incoming.report.recipient
+    if email is not None and recipient and normalize_email(recipient) != normalize_email(
+        email.to_addr
+    ):
+        email = None  # a report about someone else cannot speak for this email
     if email is not None:
         request = session.get(MembershipRequest, email.request_id) if email.request_id else None
         return email, request, THREAD
@@ -61,7 +66,7 @@ def _reported_email(session, incoming):
     if request is None:
         return None, None, None
     # The newest email sent to the reported address about this request.
-    recipient = incoming.report.recipient or request.email
+    recipient = recipient or request.email
     email = session.scalar(
         select(OutboxEmail)
         .where(OutboxEmail.request_id == request.id, OutboxEmail.to_addr == recipient,
