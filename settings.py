@@ -55,6 +55,7 @@ DEFAULTS = {
     "INBOUND_IMAP_DONE_FOLDER": "Lobby/Processed",
     "INBOUND_IMAP_TIMEOUT": 30,
     "INBOUND_IMAP_BATCH": 50,  # messages read per worker pass
+    "INBOUND_IMAP_INTERVAL": 60,  # seconds between a worker's looks at the mailbox
     # The worker (`flask worker`): seconds between passes; a claim older than
     # WORKER_CLAIM_TIMEOUT seconds belongs to a dead worker and is taken over;
     # staff are warned when no worker has been seen for WORKER_LATE_MINUTES.
@@ -147,7 +148,7 @@ _INTS = {
     "WEB_PROCESSES",
     "SEARCH_CACHE_SIZE", "HOME_CACHE_SECONDS", "SHARED_PAGE_SECONDS", "SHARED_PAGE_ENTRIES",
     "OPT_OUT_LINK_MAX_AGE", "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
-    "INBOUND_MAX_BYTES", "INBOUND_IMAP_TIMEOUT", "INBOUND_IMAP_BATCH",
+    "INBOUND_MAX_BYTES", "INBOUND_IMAP_TIMEOUT", "INBOUND_IMAP_BATCH", "INBOUND_IMAP_INTERVAL",
 }
 _BOOLS = {
     "MAIL_USE_TLS", "MAIL_USE_SSL", "RATELIMIT_ENABLED", "TRUST_PROXY", "SESSION_COOKIE_SECURE",

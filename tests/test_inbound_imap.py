@@ -12,7 +12,7 @@ from tests.support.inbound import INBOUND_CONFIG, first_email_to, inbound_rows, 
 PERSON = "ben@elsewhere.example"
 DONE = "Lobby/Processed"
 
-pytestmark = pytest.mark.app_config(**INBOUND_CONFIG)
+pytestmark = pytest.mark.app_config(**INBOUND_CONFIG, INBOUND_IMAP_INTERVAL=0)
 
 
 @pytest.fixture
@@ -81,6 +81,14 @@ def test_a_worker_killed_between_storing_and_moving_does_not_store_twice(
     assert len(inbound_rows(app)) == 1
     assert _count(mailbox, "INBOX") == 0
     assert _count(mailbox, DONE) == 1
+
+
+@pytest.mark.app_config(INBOUND_IMAP_INTERVAL=3600)
+def test_a_worker_looks_at_most_once_per_interval(app, mailbox, in_review, run_worker):
+    assert run_worker().done["inbound mail"] == 0  # looked: nothing there yet
+    _deliver_reply(app, mailbox)
+    assert run_worker().done["inbound mail"] == 0  # too soon to look again
+    assert inbound_rows(app) == [] and _count(mailbox, "INBOX") == 1
 
 
 @pytest.mark.parametrize(

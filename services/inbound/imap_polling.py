@@ -5,10 +5,13 @@ TLS, only to a loopback host). Each message is stored (committed) and then moved
 to INBOUND_IMAP_DONE_FOLDER, created if missing. A worker that dies between the
 two leaves the message in the inbox; the next pass reads it again, finds its
 Message-ID already stored, and only moves it: nothing is lost or stored twice.
+A worker looks at most every INBOUND_IMAP_INTERVAL seconds (mail providers
+frown on a login every few seconds), though it passes more often.
 """
 
 import ipaddress
 import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -73,6 +76,8 @@ def poll_mailbox(session, now=None):
     config = current_app.config
     if not config["INBOUND_IMAP_URL"] or not config["INBOUND_ADDRESS"]:
         return 0
+    if not _time_to_look(config["INBOUND_IMAP_INTERVAL"]):
+        return 0
     settings = imap_settings(config["INBOUND_IMAP_URL"])
     done_folder = config["INBOUND_IMAP_DONE_FOLDER"]
     stored = 0
@@ -84,6 +89,16 @@ def poll_mailbox(session, now=None):
                 stored += 1
             move_processed(mailbox, uid, done_folder)
     return stored
+
+
+def _time_to_look(interval):
+    """True at most once per `interval` seconds in this worker process (per app)."""
+    last = current_app.extensions.setdefault("inbound_imap", {"looked_at": None})
+    now = time.monotonic()
+    if last["looked_at"] is not None and now - last["looked_at"] < interval:
+        return False
+    last["looked_at"] = now
+    return True
 
 
 def store_one(session, mailbox, uid, now=None):
