@@ -152,6 +152,8 @@ def test_a_hard_bounce_shows_to_staff_and_on_the_status_page_and_stops_resends(
     sign_in(client, make_staff)
     page = client.get(f"/staff/requests/{request_id}").get_data(as_text=True)
     assert "Our email bounced: 550 5.1.1" in page
+    outbox_page = client.get("/staff/outbox").get_data(as_text=True)
+    assert "Bounced" in outbox_page and "User unknown" in outbox_page
     resend = staff_post(client, f"/staff/requests/{request_id}/resend",
                         page=f"/staff/requests/{request_id}")
     assert resend.status_code == 302

@@ -84,6 +84,8 @@ def _seed_mail(session, request):
     session.flush()
     to = f"{INBOUND_ADDRESS.split('@')[0]}+{request.reply_tag}@{INBOUND_ADDRESS.split('@')[1]}"
     receive_message(session, sample("gmail_reply", to=to, person=request.email), "webhook")
+    for email in session.scalars(select(OutboxEmail).where(OutboxEmail.to_addr == request.email)):
+        email.status, email.sent_at = OutboxStatus.SENT, email.created_at  # so one can bounce
     receive_message(session, sample("dsn_hard_bounce", to=to, person=request.email), "imap")
     return receive_message(session, sample("no_match"), "webhook").message_id
 

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from clock import utcnow
-from models import InboundKind, InboundMessage, InboundStatus, MembershipRequest, OutboxEmail
+from models import (
+    InboundKind,
+    InboundMessage,
+    InboundStatus,
+    MembershipRequest,
+    OutboxEmail,
+    OutboxStatus,
+)
 from services.inbound.matching import STAFF
 from services.inbound.receiving import attach
 from services.mail import emails
@@ -15,6 +22,7 @@ from services.membership.events import record_event
 from services.membership.references import normalize_reference
 
 UNMATCHED_PAGE = 100
+BOUNCED_PAGE = 50
 
 
 @dataclass
@@ -49,6 +57,18 @@ def unmatched_mail(session):
             .limit(UNMATCHED_PAGE)
         )
     ]
+
+
+def bounced_emails(session):
+    """Our emails that bounced for good, newest first (the staff outbox page lists them)."""
+    return list(
+        session.scalars(
+            select(OutboxEmail)
+            .where(OutboxEmail.status == OutboxStatus.BOUNCED)
+            .order_by(OutboxEmail.id.desc())
+            .limit(BOUNCED_PAGE)
+        )
+    )
 
 
 def _threading(session, request):

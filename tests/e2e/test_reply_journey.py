@@ -73,3 +73,37 @@ def test_declined_reply_goes_back_to_review_and_staff_answer_threaded(
     with use_session() as session:
         assert session.get(MembershipRequest, ben).state == "in_review"
     assert page.console_errors == []
+
+
+@pytest.mark.app_config(**INBOUND_CONFIG)
+def test_unmatched_mail_is_attached_by_reference(
+    page, live_server, make_staff, make_request, use_session
+):
+    make_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    ben = make_request(name="Ben Ode", email=PERSON)
+    with use_session() as session:
+        reference = session.get(MembershipRequest, ben).reference
+    response = requests.post(
+        f"{live_server.url}/inbound/email", data=sample("no_match"),
+        headers={"Authorization": f"Bearer {INBOUND_TOKEN}", "Content-Type": "message/rfc822"},
+        timeout=30,
+    )
+    assert response.json()["status"] == "unmatched"
+
+    page.goto("/staff/login")
+    page.get_by_label("Email address").fill(STAFF_EMAIL)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Unmatched mail").click()
+    assert "Is this the right place" in page.locator(".staff-mail").inner_text()
+    assert_accessible(page, "unmatched mail")
+    page.get_by_label("Reference of the request").fill("LB-NOSUCH")
+    page.get_by_role("button", name="Attach to this request").click()
+    assert "No request has that reference." in page.get_by_role("alert").first.inner_text()
+    assert_accessible(page, "unmatched mail with an error")
+    page.get_by_label("Reference of the request").fill(reference)
+    page.get_by_role("button", name="Attach to this request").click()
+    assert page.url.endswith(f"/staff/requests/{ben}")
+    assert "Is this the right place" in page.locator(".staff-mail").inner_text()
+    # The refused reference answered 400, which the browser logs; nothing else may.
+    assert [e for e in page.console_errors if "status of 400" not in e] == []
