@@ -1,4 +1,4 @@
-"""POST /inbound/email is a machine's request: its token and size are checked before anything is read.
+"""POST /inbound/email (and /inbound/events) is a machine's request: its token and size are checked before anything is read.
 
 Registered ahead of the request guard, which reads every POSTed form: the token
 (INBOUND_TOKEN, as `Authorization: Bearer <token>` or as the password of HTTP
@@ -12,8 +12,9 @@ import hmac
 
 from flask import abort, current_app, request
 
-# Mailgun posts the raw message (body-mime) to a URL that ends in "mime".
-INBOUND_PATHS = {"/inbound/email", "/inbound/email/mime"}
+# Mailgun posts the raw message (body-mime) to a URL that ends in "mime";
+# /inbound/events takes the sending service's bounce and complaint events (JSON).
+INBOUND_PATHS = {"/inbound/email", "/inbound/email/mime", "/inbound/events"}
 
 
 def init_app(app):

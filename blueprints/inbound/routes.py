@@ -10,7 +10,7 @@ from flask import current_app, request
 import db
 from blueprints.inbound import bp
 from extensions import csrf, limiter
-from services.inbound.receiving import NotAMessage, receive_message
+from services.inbound.receiving import NotAMessage, receive_events, receive_message
 
 RAW_TYPES = {"message/rfc822", "text/plain", "application/octet-stream"}
 # SendGrid Inbound Parse ("post the raw, full MIME message") and Mailgun (a
@@ -44,3 +44,15 @@ def receive_email():
     except NotAMessage:
         return {"error": "That is not an email message."}, 400
     return {"result": received.outcome, "status": received.status}, 200
+
+
+@bp.post("/inbound/events")
+@csrf.exempt
+@limiter.limit(_inbound_limit)
+def receive_sending_events():
+    """SendGrid's Event Webhook or Mailgun's webhooks: bounces and complaints as JSON."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, (list, dict)):
+        return {"error": "Expected the service's JSON events."}, 400
+    received = receive_events(db.get_session(), payload, source="webhook")
+    return {"result": [item.outcome for item in received]}, 200

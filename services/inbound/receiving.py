@@ -6,6 +6,7 @@ whose bytes) was seen before is left alone, so a retried webhook or an IMAP
 message read again after a crash is stored once.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -16,10 +17,11 @@ from clock import utcnow
 from models import InboundKind, InboundMessage, InboundStatus
 from services.inbound.bounces import file_report
 from services.inbound.matching import match_request
-from services.inbound.parsing import NotAMessage, parse_message
+from services.inbound.parsing import Incoming, NotAMessage, parse_message
+from services.inbound.provider_events import reports_from_events
 from services.inbound.replies import apply_reply
 
-__all__ = ["NotAMessage", "Received", "receive_message"]
+__all__ = ["NotAMessage", "Received", "receive_events", "receive_message"]
 DUPLICATE = "duplicate"
 
 
@@ -35,7 +37,23 @@ class Received:
 
 def receive_message(session, raw, source, now=None):
     """File one raw message (bytes); raises NotAMessage. The caller commits."""
-    incoming = parse_message(raw)
+    return _receive(session, parse_message(raw), source, now)
+
+
+def receive_events(session, payload, source, now=None):
+    """File the bounces and complaints of a sending service's event webhook (parsed JSON)."""
+    received = []
+    for key, report in reports_from_events(payload):
+        incoming = Incoming(
+            message_id=None, sender=None, subject="", sent_at=None, recipients=[],
+            thread_ids=[], automatic=True, text="", report=report,
+            key=hashlib.sha256(key.encode()).hexdigest(),
+        )
+        received.append(_receive(session, incoming, source, now))
+    return received
+
+
+def _receive(session, incoming, source, now):
     if session.scalar(select(InboundMessage.id).where(InboundMessage.message_key == incoming.key)):
         return Received(DUPLICATE)
     now = now or utcnow()
