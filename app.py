@@ -50,6 +50,7 @@ def create_app(test_config=None):
 
     logging_setup.init_app(app)
     metrics.init_app(app)  # before shared_pages, which counts the pages it serves
+    inbound_posts.init_app(app)  # before the request guard reads a form
     request_guard.init_app(app)
     db.init_app(app)
     init_extensions(app)

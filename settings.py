@@ -55,6 +55,15 @@ DEFAULTS = {
     # Our MAIL_BACKEND decides; Flask-Mail would otherwise stay silent under TESTING.
     "MAIL_SUPPRESS_SEND": False,
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # Mail coming back (README "Replies and bounces"); all off while INBOUND_ADDRESS is empty.
+    "INBOUND_ADDRESS": "",  # e.g. replies@help.example.com; each request replies to a +tag of it
+    "INBOUND_TOKEN": "",  # the webhook's secret (POST /inbound/email); empty: no webhook
+    "INBOUND_MAX_BYTES": 10 * 1024 * 1024,
+    "INBOUND_IMAP_URL": "",  # imaps://user:password@host:993/INBOX; imap:// on loopback only
+    "INBOUND_IMAP_DONE_FOLDER": "Lobby/Processed",
+    "INBOUND_IMAP_TIMEOUT": 30,
+    "INBOUND_IMAP_BATCH": 50,  # messages read per worker pass
+    "INBOUND_IMAP_INTERVAL": 60,  # seconds between a worker's looks at the mailbox
     # The worker (`flask worker`): seconds between passes; a claim older than
     # WORKER_CLAIM_TIMEOUT seconds belongs to a dead worker and is taken over;
     # staff are warned when no worker has been seen for WORKER_LATE_MINUTES.
@@ -84,6 +93,7 @@ DEFAULTS = {
     "RATELIMIT_REPORTS": "10 per hour;3 per minute",  # per client, on POST /report
     "RATELIMIT_VOTES": "60 per hour;10 per minute",  # per client, on "Was this helpful?"
     "RATELIMIT_STAFF_LOGIN": "10 per 15 minutes",
+    "RATELIMIT_INBOUND": "600 per minute",  # per client, on POST /inbound/email
     # Staff sign-in: failures one client may make for one address before it must
     # wait (doubling each time, up to the maximum in seconds); the owner is
     # emailed every STAFF_SIGN_IN_ALERT_AFTER failures against their account.

@@ -24,6 +24,7 @@ BLUEPRINTS = [
     ("join", None),
     ("invite", None),
     ("metrics", None),
+    ("inbound", None),
 ]
 
 

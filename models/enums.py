@@ -45,6 +45,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # retried with backoff until OUTBOX_MAX_ATTEMPTS
     DEAD = "dead"  # gave up; staff can retry by hand
+    BOUNCED = "bounced"  # sent, then a delivery report said it failed for good (5.x.x)
 
 
 
@@ -72,3 +73,19 @@ class StaffRole(StrEnum):
 
     REVIEWER = "reviewer"
     ADMIN = "admin"
+
+
+class InboundKind(StrEnum):
+    """What a message that came back is (services.inbound)."""
+
+    REPLY = "reply"
+    AUTOMATIC = "automatic"  # out-of-office and other auto-replies: recorded, nothing else
+    BOUNCE = "bounce"  # a delivery report of a permanent failure (5.x.x)
+    DELAY = "delay"  # a delivery report of a temporary one (4.x.x)
+    COMPLAINT = "complaint"  # an ARF feedback report: marked as spam
+
+
+class InboundStatus(StrEnum):
+    ATTACHED = "attached"  # on a request (or an outbox email)
+    UNMATCHED = "unmatched"  # waiting in the staff console's "Unmatched mail"
+    DISCARDED = "discarded"

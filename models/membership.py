@@ -101,6 +101,13 @@ class MembershipRequest(Base):
     # Bumped by every change of state (services.membership.request_states): a move is made
     # only from the state and version its actor saw.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Mail coming back (services.inbound): the random `+tag` of this request's reply
+    # address; when the person replied and no staff member has answered yet (the
+    # queue puts these first); and the last hard bounce of an email to the address.
+    reply_tag: Mapped[str | None] = mapped_column(String(40), unique=True)
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    bounced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    bounce_diagnostic: Mapped[str | None] = mapped_column(Text)
 
     invitations: Mapped[list["Invitation"]] = relationship(
         back_populates="request", order_by="Invitation.created_at"
@@ -178,3 +185,45 @@ class InvitationOptOut(Base):
     email_normalized: Mapped[str | None] = mapped_column(String(254), unique=True)
     email_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Set when the address marked our email as spam (an ARF complaint): from then on
+    # it gets only direct answers to its own requests (services.inbound.bounces).
+    complained_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+
+class InboundMessage(Base):
+    """A message that came back (reply, auto-reply, bounce, complaint): only what staff need.
+
+    Kept: sender, date, subject, the new text of a reply (quoted history and
+    signature removed) and the names and sizes of attachments, never their content.
+    `message_key` (a hash of the Message-ID, or of the bytes when there is none)
+    makes receiving the same message twice a no-op.
+    """
+
+    __tablename__ = "inbound_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    # The Message-IDs it answers (References, oldest first): a staff answer continues them.
+    thread_references: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("membership_request.id", ondelete="CASCADE"), index=True
+    )
+    outbox_email_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_email.id", ondelete="SET NULL")
+    )
+    # tag, thread, sender or staff (attached by hand); None while unmatched.
+    matched_by: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))  # imap or webhook
+    sender: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[str | None] = mapped_column(Text)  # JSON: [{"name", "size"}]
+    diagnostic: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[MembershipRequest | None] = relationship()

@@ -39,6 +39,12 @@ class OutboxEmail(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Threading of a staff answer (services.inbound.staff_answers): the Message-IDs it answers.
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    thread_references: Mapped[str | None] = mapped_column(Text)
+    # What a delivery report said about this email: a 5.x.x makes it `bounced`, a
+    # 4.x.x (delayed) only writes its words here.
+    delivery_report: Mapped[str | None] = mapped_column(Text)
 
 
 

@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.support.community_fixtures",
     "tests.support.browser",
     "tests.support.journeys",
+    "tests.support.imap_server",
 ]

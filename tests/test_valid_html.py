@@ -23,6 +23,7 @@ from blueprints.faq.answer_page import FEEDBACK_STATES
 from models import FaqVote, MembershipRequest, OutboxEmail, OutboxStatus
 from services.content.index import get_index
 from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
+from services.inbound.receiving import receive_message
 from services.links import opt_out_token, status_token
 from services.membership.invitations import issue_invitation
 from services.membership.screening import submit_request
@@ -31,6 +32,7 @@ from services.reports.intake import close_report, find_report, submit_report
 from services.staff.invites import invite as invite_staff
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
+from tests.support.inbound import INBOUND_ADDRESS, sample
 from tests.support.staff import totp_code
 
 # Endpoints that answer with something other than an HTML page.
@@ -70,6 +72,8 @@ def _seed(app):
         failed = session.scalars(select(OutboxEmail)).first()
         failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, 3, "550 no such user"
         staff_invite = invite_staff(session, "new@example-app.com", "reviewer", DEMO_STAFF_EMAIL)
+
+        unmatched = _seed_mail(session, requests[2])
         return {
             "staff_invite": staff_invite,
             "requests": [r.id for r in requests],
@@ -79,7 +83,19 @@ def _seed(app):
             "reports": [open_code, closed_code],
             "email": failed.id,
             "slug": slug,
+            "unmatched": unmatched,
         }
+
+
+def _seed_mail(session, request):
+    """Mail that came back: a reply with an attachment and a bounce on a request, one unmatched."""
+    session.flush()
+    to = f"{INBOUND_ADDRESS.split('@')[0]}+{request.reply_tag}@{INBOUND_ADDRESS.split('@')[1]}"
+    receive_message(session, sample("gmail_reply", to=to, person=request.email), "webhook")
+    for email in session.scalars(select(OutboxEmail).where(OutboxEmail.to_addr == request.email)):
+        email.status, email.sent_at = OutboxStatus.SENT, email.created_at  # so one can bounce
+    receive_message(session, sample("dsn_hard_bounce", to=to, person=request.email), "imap")
+    return receive_message(session, sample("no_match"), "webhook").message_id
 
 
 def _public_pages(index, seeded):
@@ -117,7 +133,8 @@ def _staff_pages(seeded):
             "/staff/decline-reasons/new", "/staff/decline-reasons/1", "/staff/invitations",
             "/staff/outbox", "/staff/reports", "/staff/reports?status=closed", "/staff/community",
             "/staff/people", "/staff/audit", "/staff/audit?action=sign_in&since=2026-01-01",
-            "/staff/sessions", "/staff/password", "/staff/health"]
+            "/staff/sessions", "/staff/password", "/staff/health",
+            "/staff/mail/unmatched"]
     gets += [f"/staff/requests/{request_id}" for request_id in seeded["requests"]]
     in_review = seeded["requests"][2]
     posts = [
@@ -126,6 +143,8 @@ def _staff_pages(seeded):
         ("/staff/people/invite", {"email": "", "role": "reviewer"}),
         ("/staff/password", {}),
         ("/staff/accounts/preview", {"csv_file": (io.BytesIO(ACCOUNTS_CSV), "accounts.csv")}),
+        (f"/staff/requests/{in_review}/answer", {}),
+        (f"/staff/mail/{seeded['unmatched']}/attach", {"reference": "LB-NOSUCH"}),
     ]
     return [("GET", url, None) for url in gets] + [("POST", url, data) for url, data in posts]
 
@@ -154,6 +173,7 @@ def _check_with_vnu(paths):
 
 @pytest.mark.app_config(
     DEV_MAIL_ENABLED=True, RATELIMIT_ENABLED=True, RATELIMIT_REPORTS="1 per minute",
+    INBOUND_ADDRESS=INBOUND_ADDRESS,
     RATELIMIT_EMAIL_FORMS="100 per minute", RATELIMIT_PER_ADDRESS="100 per minute",
 )
 def test_every_public_and_staff_page_is_valid_html(app, client, tmp_path):

@@ -3,7 +3,8 @@
 - NUL characters and unpaired surrogates anywhere (path, query, form, JSON):
   PostgreSQL cannot store a NUL and no encoder can write a lone surrogate, so
   such a value would otherwise end as a 500 deep inside a view.
-- JSON posted to a page (not /api/) that is not a flat object of strings:
+- JSON posted to a page (not /api/ or /inbound/, whose views read it themselves)
+  that is not a flat object of strings:
   Flask-WTF reads a JSON body as form data, and a list, a number or a nested
   object there breaks WTForms' fields with a TypeError (a 500).
 """
@@ -38,7 +39,7 @@ def refuse_unstorable_input():
     if (
         request.method in BODY_METHODS
         and request.is_json
-        and not request.path.startswith("/api/")
+        and not request.path.startswith(("/api/", "/inbound/"))
         and not _is_flat_form(request.get_json(silent=True))
     ):
         abort(400, "This page takes a form, not that kind of data.")

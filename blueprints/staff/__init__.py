@@ -10,6 +10,7 @@ from blueprints.staff import (  # noqa: E402,F401  (routes attach to bp)
     console_routes,
     health_routes,
     invitations_routes,
+    mail_routes,
     people_routes,
     routes,
     sso_routes,

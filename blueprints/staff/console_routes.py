@@ -15,6 +15,7 @@ from models import DeclineReason, Report, ReportStatus, StaffRole
 from services.accounts.importing import import_accounts, parse_csv, read_upload, sign_upload
 from services.accounts.records import search_accounts
 from services.content.answer_feedback import answer_feedback
+from services.inbound.staff_answers import bounced_emails
 from services.jobs import lookups
 from services.mail import outbox
 from services.membership import reviews
@@ -159,7 +160,7 @@ def outbox_list():
     emails, counts = outbox.needing_attention(session)
     return render_template(
         "staff/outbox.html", emails=emails, counts=counts, button_form=ButtonForm(),
-        lookup_counts=lookups.counts(session),
+        lookup_counts=lookups.counts(session), bounced=bounced_emails(session),
     )
 
 

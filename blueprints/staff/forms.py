@@ -128,3 +128,20 @@ class AuditFilterForm(FlaskForm):
     target = StringField("Request or account", validators=[Optional(), Length(max=254)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+class StaffAnswerForm(FlaskForm):
+    answer = TextAreaField(
+        "Your answer",
+        validators=[
+            DataRequired("Write your answer."),
+            Length(max=5000, message="Keep the answer under 5,000 characters."),
+        ],
+    )
+
+
+class AttachMailForm(FlaskForm):
+    reference = StringField(
+        "Reference of the request",
+        validators=[DataRequired("Give the request's reference, like LB-7KQ2M9."), Length(max=32)],
+    )

@@ -4,10 +4,11 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 
 import db
 from blueprints.staff import bp
-from blueprints.staff.forms import DecisionForm, DeclineForm
+from blueprints.staff.forms import DecisionForm, DeclineForm, StaffAnswerForm
 from models import DeclineReason, MembershipRequest, RequestSource, StaffRole
 from services.accounts.records import accounts_for_email, review_hints
 from services.community.provisioning import task_for
+from services.inbound.staff_answers import mail_of
 from services.jobs.worker import worker_health
 from services.membership import reviews
 from services.membership.events import detail_of
@@ -65,7 +66,7 @@ def _decline_form(session):
     return form
 
 
-def _render_request(membership_request, decline_form=None, status=200):
+def _render_request(membership_request, decline_form=None, status=200, answer_form=None):
     session = db.get_session()
     return (
         render_template(
@@ -81,6 +82,8 @@ def _render_request(membership_request, decline_form=None, status=200):
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
             can=staff_actions(membership_request),
+            mail=mail_of(session, membership_request),
+            answer_form=answer_form or StaffAnswerForm(),
         ),
         status,
     )

@@ -33,6 +33,7 @@ class ScheduledJob:
 QUEUE_JOBS = [
     QueueJob("look-ups", "services.jobs.lookups:run_due"),
     QueueJob("community provisioning", "services.community.provisioning:run_due"),
+    QueueJob("inbound mail", "services.inbound.imap_polling:poll_mailbox"),
     QueueJob("outbox", "services.mail.outbox:send_due_now"),
 ]
 

@@ -8,11 +8,18 @@ from flask import current_app, render_template
 
 from services import links
 from services.dates import local_today, long_date
+from services.inbound.addresses import reply_address_for
 from services.mail import outbox
 from services.membership import events
 
 
-def _record(session, name, to, request=None, **context):
+def _record(session, name, to, request=None, threading=None, **context):
+    """Render one email and record it in the outbox (and on the request's history).
+
+    An email to the person behind a request replies to the request's own address
+    when INBOUND_ADDRESS is set, so their answer comes back to it; `threading` is
+    (In-Reply-To, References) of an answer.
+    """
     if request is not None:
         context.setdefault("request", request)
         context.setdefault("reference", request.reference)
@@ -21,6 +28,8 @@ def _record(session, name, to, request=None, **context):
     subject = render_template(f"email/{name}/subject.txt", **context).strip()
     body_text = render_template(f"email/{name}/body.txt", **context)
     body_html = render_template(f"email/{name}/body.html", **context)
+    to_the_person = request is not None and to == request.email
+    in_reply_to, references = threading or (None, None)
     email = outbox.record_email(
         session,
         kind=name,
@@ -29,6 +38,9 @@ def _record(session, name, to, request=None, **context):
         body_text=body_text,
         body_html=body_html,
         request_id=request.id if request is not None else None,
+        reply_to=reply_address_for(session, request) if to_the_person else None,
+        in_reply_to=in_reply_to,
+        thread_references=references,
     )
     if request is not None:
         events.record_event(session, request, "email_sent", email=name, outbox_id=email.id)
@@ -186,4 +198,24 @@ def send_staff_invite(session, to, url, invited_by, role, expires_at):
         invited_by=invited_by,
         role=role,
         expires=expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def send_staff_answer(session, request, text, subject, threading):
+    """A staff member's answer to the person's reply, threaded under it."""
+    return _record(
+        session, "staff_answer", request.email, request, threading=threading,
+        answer=text.strip(), subject=subject,
+    )
+
+
+def send_staff_reply_notice(session, request, message, to):
+    """Tell staff the person behind a request wrote back (and how it was matched)."""
+    return _record(
+        session,
+        "staff_reply_notice",
+        to,
+        request,
+        message=message,
+        staff_url=links.staff_request_url(request),
     )

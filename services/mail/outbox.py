@@ -33,12 +33,21 @@ log = logging.getLogger(__name__)
 
 
 
-def record_email(session, *, kind, to, subject, body_text, body_html, request_id=None):
-    """Add an email to the outbox in the caller's transaction and return the row."""
+def record_email(
+    session, *, kind, to, subject, body_text, body_html, request_id=None, reply_to=None,
+    in_reply_to=None, thread_references=None,
+):
+    """Add an email to the outbox in the caller's transaction and return the row.
+
+    `reply_to` defaults to SUPPORT_EMAIL; an email about a request names the
+    request's own reply address instead (services.inbound.addresses).
+    """
     row = OutboxEmail(
         kind=kind,
         to_addr=to,
-        reply_to=current_app.config["SUPPORT_EMAIL"],
+        reply_to=reply_to or current_app.config["SUPPORT_EMAIL"],
+        in_reply_to=in_reply_to,
+        thread_references=thread_references,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -157,10 +166,27 @@ def build_message(email):
         html=email.body_html,
         reply_to=email.reply_to,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers={"X-Lobby-Outbox-Id": str(email.id)},
+        extra_headers=_extra_headers(email),
     )
     message.msgId = message_id(email)
     return message
+
+
+def _extra_headers(email):
+    headers = {"X-Lobby-Outbox-Id": str(email.id)}
+    if email.in_reply_to:  # a staff answer, threaded under the person's reply
+        headers["In-Reply-To"] = email.in_reply_to
+        headers["References"] = email.thread_references or email.in_reply_to
+    return headers
+
+
+def envelope_sender(email):
+    """Where bounces go: the request's reply address when mail comes back to Lobby
+    (README "Replies and bounces"), so a bounce lands on its request; else the From."""
+    inbound = current_app.config["INBOUND_ADDRESS"]
+    if inbound and email.reply_to and email.reply_to != current_app.config["SUPPORT_EMAIL"]:
+        return email.reply_to
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
 
 def message_id(email):
@@ -179,10 +205,10 @@ def _transport(email):
         with open(path, "wb") as handle:
             handle.write(message.as_bytes())
         return
-    _send_smtp(current_app.config, message)
+    _send_smtp(current_app.config, message, envelope_sender(email))
 
 
-def _send_smtp(config, message):
+def _send_smtp(config, message, envelope_from=None):
     """Send over SMTP; returns once the server has answered 250 to DATA.
 
     Built from the current config on each send, so settings changed at run time
@@ -196,7 +222,7 @@ def _send_smtp(config, message):
             host.starttls()
         if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
             host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        sender = parseaddr(message.sender)[1]
+        sender = envelope_from or parseaddr(message.sender)[1]
         host.sendmail(sender, list(message.send_to), message.as_bytes())
     except BaseException:
         host.close()

@@ -60,6 +60,7 @@ def due_reminder_ids(session, now=None):
             Invitation.expires_at > now,
             Invitation.created_at <= now - timedelta(days=days),
             MembershipRequest.state == RequestState.INVITED,
+            MembershipRequest.bounced_at.is_(None),  # hard-bounced: no more reminders
             # Only the newest link of a request is reminded (re-sends add links).
             ~exists().where(newer.request_id == Invitation.request_id, newer.id > Invitation.id),
         )

@@ -36,7 +36,12 @@ TRANSITIONS = {
     (S.EXPIRED, S.INVITED): {REQUESTER, STAFF},
     (S.EXPIRED, S.DECLINED): {STAFF},
     (S.EXPIRED, S.WITHDRAWN): {REQUESTER},
+    # The person replied to the decision (services.inbound): a person looks again.
+    (S.DECLINED, S.IN_REVIEW): {REQUESTER},
 }
+# Moves that reopen a request that had ended; it still counts as ended (for the
+# staff page and the retention period) until one is made.
+REOPENING = {(S.DECLINED, S.IN_REVIEW)}
 
 CHANGED_MEANWHILE = "This request changed meanwhile, so nothing was done and nothing was sent."
 
@@ -53,8 +58,8 @@ def states_that_can(to_state, role):
 
 
 def final_states():
-    """States nothing leaves: the request has ended."""
-    sources = {source for source, _target in TRANSITIONS}
+    """States nothing leaves (but a reopening): the request has ended."""
+    sources = {source for (source, target) in TRANSITIONS if (source, target) not in REOPENING}
     return tuple(state for state in RequestState if state not in sources)
 
 

@@ -55,7 +55,8 @@ def resend_for_address(session, email):
     """Send what fits the address's latest request; return the kind sent, NOTHING or LIMITED."""
     request = latest_request_for(session, email)
     kind = what_fits(request)
-    if kind == NOTHING:
+    if kind == NOTHING or request.bounced_at is not None:
+        # Our email to this address bounced for good: until a new request, nothing more.
         return NOTHING
     seen_state, seen_version = request.state, request.version
     if kind == INVITATION and _link_just_sent(request):

@@ -91,7 +91,14 @@ def queue_page(session, filters, today=None, with_hints=True):
     requests = list(
         session.scalars(
             _filtered(select(MembershipRequest), filters, today)
-            .order_by(MembershipRequest.due_on, MembershipRequest.created_at, MembershipRequest.id)
+            # "The person replied" first (services.inbound), oldest reply first.
+            .order_by(
+                MembershipRequest.replied_at.is_(None),
+                MembershipRequest.replied_at,
+                MembershipRequest.due_on,
+                MembershipRequest.created_at,
+                MembershipRequest.id,
+            )
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
         )

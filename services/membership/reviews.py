@@ -148,6 +148,8 @@ def resend_invitation(session, request, staff_email, now=None, seen_version=None
     refused = _refusal(request, seen_version, RESENDABLE, refused="nothing to re-send.")
     if refused:
         return refused
+    if request.bounced_at is not None:
+        return ReviewResult(False, f"Our email to {request.reference}'s address bounced; nothing sent.")
     latest = current_invitation(request)
     if latest is not None and latest.revoked_at is None and now - latest.created_at < RESEND_GRACE:
         return ReviewResult(False, "An invitation went out a moment ago; nothing sent again.")

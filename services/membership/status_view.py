@@ -79,6 +79,8 @@ class StatusView:
     invitation_expires_text: str = ""
     expired_text: str = ""
     decline_reason: str = ""
+    # Our email to the address bounced for good (services.inbound.bounces).
+    undeliverable: bool = False
 
 
 def build_status_view(request, today=None):
@@ -94,6 +96,7 @@ def build_status_view(request, today=None):
         state=state,
         headline=HEADLINES.get(state, "Your request"),
         steps=steps,
+        undeliverable=request.bounced_at is not None,
     )
     if state in (RequestState.SUBMITTED, RequestState.IN_REVIEW) and request.due_on:
         view.due_text = f"by {long_date(request.due_on)}"

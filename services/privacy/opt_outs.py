@@ -104,3 +104,24 @@ def opt_out(session, request):
             session.refresh(request)  # joined or declined meanwhile: the opt-out still holds
     session.flush()
     return created
+
+
+def record_complaint(session, email_normalized, now):
+    """The address marked our email as spam: opt it out of all but direct answers (once)."""
+    found = session.scalar(
+        select(InvitationOptOut).where(
+            (InvitationOptOut.email_normalized == email_normalized)
+            | (InvitationOptOut.email_hash == address_hash(email_normalized))
+        )
+    )
+    if found is not None:
+        found.complained_at = found.complained_at or now
+        return found
+    found = InvitationOptOut(
+        email_normalized=email_normalized,
+        email_hash=address_hash(email_normalized),
+        complained_at=now,
+    )
+    session.add(found)
+    session.flush()
+    return found

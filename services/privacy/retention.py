@@ -2,13 +2,14 @@
 
 A request keeps its anonymous facts (state, source, dates, reference, decline
 reason) so counts stay right, but loses what identifies a person: name, email,
-Facebook name, subdomain, the staff note, its emails (whatever their state) and
-any event detail that could name someone. That happens to requests that ended
-(declined, joined, withdrawn), expired, or waited undecided, once they last
-changed more than the period ago; an undecided one is closed as expired first.
-Past the period, too: opt-outs keep only a keyed hash of their address, vote
-comments and closed reports' text go, staff addresses in decisions and events
-become "staff", and every email in the outbox is deleted.
+Facebook name, subdomain, the staff note, its emails (whatever their state), the
+mail that came back for it, and any event detail that could name someone. That
+happens to requests that ended (declined, joined, withdrawn), expired, or waited
+undecided, once they last changed more than the period ago; an undecided one is
+closed as expired first. Past the period, too: opt-outs keep only a keyed hash
+of their address, vote comments and closed reports' text go, staff addresses in
+decisions and events become "staff", and every email in the outbox (and every
+message that came back) is deleted.
 """
 
 import json
@@ -23,6 +24,7 @@ from models import (
     CommunityProvisioning,
     Event,
     FaqVote,
+    InboundMessage,
     InvitationOptOut,
     MembershipRequest,
     OutboxEmail,
@@ -107,6 +109,14 @@ def purge(session, older_than_days, now=None):
             session,
             OutboxEmail,
             or_(OutboxEmail.created_at < cutoff, OutboxEmail.sent_at < cutoff),
+        ),
+    )
+    report.add(
+        "mail that came back deleted",
+        _delete(
+            session,
+            InboundMessage,
+            or_(InboundMessage.request_id.in_(purged_ids), InboundMessage.received_at < cutoff),
         ),
     )
     report.add(
@@ -202,6 +212,7 @@ def _anonymise_request(session, request, now):
     request.facebook_name = None
     request.subdomain = None
     request.decline_note = None
+    request.bounce_diagnostic = None  # names the address
     if request.decided_by:
         request.decided_by = STAFF
     request.purged_at = now
