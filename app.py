@@ -14,6 +14,7 @@ from extensions import init_extensions
 from services.content import index as content
 from services.jobs.schedule import check_expressions
 from web import (
+    inbound_posts,
     logging_setup,
     metrics,
     request_guard,

@@ -16,13 +16,15 @@ begin deferred and keep reading alongside a writer (GET /status beside six
 joiners, two gunicorn processes and the worker: p99 65-153 ms, against 640-760 ms
 when reads also began IMMEDIATE and queued behind writers). A service that works
 in sessions of its own during a request must not find the request holding the
-write lock: see commit_before_sessions_of_their_own. PostgreSQL is left as it is.
+write lock: see commit_before_sessions_of_their_own. The rare write a GET must make
+(a staff session's "last seen", an audited export) goes aside, in a writer session
+of its own: see save_aside. PostgreSQL is left as it is.
 """
 
 import select
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, update
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,6 +120,38 @@ def get_session() -> Session:
 def new_session(app=None) -> Session:
     """A session of its own, for work outside the request's transaction."""
     return (app or current_app).extensions[_EXTENSION_KEY]["sessionmaker"]()
+
+
+def reads_only(session):
+    """True for a session that must not write (a GET's): see save_aside."""
+    return bool(session.get_bind().get_execution_options().get(READS_ONLY, False))
+
+
+def save_aside(session):
+    """Write the changes pending in `session` from a writer session of their own.
+
+    Only the attributes that changed are written, by primary key, so nothing the
+    reading session saw earlier overwrites what others have saved since. The
+    objects are then expired in `session`, which therefore never writes.
+    """
+    dirty = list(session.dirty)
+    changes = []
+    for obj in dirty:
+        state = inspect(obj)
+        values = {attr.key: attr.value for attr in state.attrs if attr.history.has_changes()}
+        if values:
+            keys = inspect(type(obj)).primary_key
+            changes.append((type(obj), [key == value for key, value in zip(keys, state.identity)],
+                            values))
+    aside = new_session()
+    try:
+        for model, where, values in changes:
+            aside.execute(update(model).where(*where).values(**values))
+        aside.commit()
+    finally:
+        aside.close()
+    for obj in dirty:
+        session.expire(obj)
 
 
 def commit_before_sessions_of_their_own():

@@ -124,8 +124,10 @@ def test_get_requests_never_write(app, client, make_staff, invited, make_request
 
     writes = []
 
-    def seen(_conn, _cursor, statement, *_args):
-        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+    def seen(conn, _cursor, statement, *_args):
+        # A GET's own session only reads; a write it must make goes aside (db.save_aside).
+        reading = conn.get_execution_options().get(db.READS_ONLY, False)
+        if reading and statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
             writes.append(statement[:80])
 
     request_id, invitation = invited
@@ -146,3 +148,36 @@ def test_get_requests_never_write(app, client, make_staff, invited, make_request
     for path in sorted(paths):
         client.get(path)
     assert writes == []
+
+
+def test_the_writes_a_get_must_make_go_aside_and_are_kept(app, client, make_staff):
+    """A staff GET touches its session and an export is audited: both saved, from a
+    writer session of their own, while the GET's own session still only reads."""
+    from datetime import timedelta
+
+    from models import AuditEntry, StaffSession
+    from tests.support.staff import sign_in
+
+    sign_in(client, make_staff)
+    with app_session(app) as session:
+        row = session.scalars(select(StaffSession).where(StaffSession.ended_at.is_(None))).one()
+        row.last_seen_at -= timedelta(minutes=5)
+        was = row.last_seen_at
+    reading_writes = []
+
+    def seen(conn, _cursor, statement, *_args):
+        if (conn.get_execution_options().get(db.READS_ONLY, False)
+                and statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}):
+            reading_writes.append(statement[:80])
+
+    event.listen(db.get_engine(app), "before_cursor_execute", seen)
+    try:
+        assert client.get("/staff/audit.csv").status_code == 200
+    finally:
+        event.remove(db.get_engine(app), "before_cursor_execute", seen)
+    assert reading_writes == []
+    with app_session(app) as session:
+        row = session.scalars(select(StaffSession).where(StaffSession.ended_at.is_(None))).one()
+        assert row.last_seen_at > was
+        actions = list(session.scalars(select(AuditEntry.action)))
+    assert "audit_exported" in actions

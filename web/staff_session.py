@@ -8,6 +8,7 @@ and for nothing but the code and enrolment pages.
 
 from flask import current_app, g, request, session
 
+import db
 from clock import utcnow
 from models import StaffUser
 from services.staff import sessions
@@ -74,6 +75,8 @@ def current_staff_user(db_session, now=None):
         return None
     idle, hours = _limits()
     row = sessions.find_live(db_session, token, idle, hours, now)
+    if db_session.dirty and db.reads_only(db_session):  # touched or ended, on a GET
+        db.save_aside(db_session)
     if row is None:
         session.pop(_TOKEN_KEY, None)
         return None
