@@ -7,6 +7,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 import db
+import setting_checks
 import settings
 from blueprints import register_blueprints
 from commands import listing_commands, refuse_to_run, register_commands
@@ -41,12 +42,12 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     problems += _database_url_problems(app)
     _fill_derived_settings(app)
-    problems += settings.value_problems(app.config) + check_expressions(app.config)
+    problems += setting_checks.value_problems(app.config) + check_expressions(app.config)
     problems += _insecure_secret(app) + _per_process_rate_limits(app)
     if problems and not listing_commands():
         raise ConfigurationError(problems)
     if problems:  # listing the commands: the defaults stand in for the bad settings
-        app.config.from_mapping({name: settings.DEFAULTS[name] for name in settings.names_in(problems)})
+        app.config.from_mapping({name: settings.DEFAULTS[name] for name in setting_checks.names_in(problems)})
         _fill_derived_settings(app)
 
     logging_setup.init_app(app)
@@ -103,7 +104,7 @@ def _database_url_problems(app):
     except ArgumentError:
         app.config["DATABASE_URL"] = None
         return [
-            f"DATABASE_URL={settings.masked_url(url)!r} is not a database URL "
+            f"DATABASE_URL={setting_checks.masked_url(url)!r} is not a database URL "
             "(for example DATABASE_URL=postgresql+psycopg://user:password@host/lobby)"
         ]
     return []

@@ -105,13 +105,23 @@ def get_engine(app=None):
     return (app or current_app).extensions[_EXTENSION_KEY]["engine"]
 
 
+def writes_on_get(view):
+    """Mark a GET view that must write (an OpenID provider's callback signs someone in):
+    its session begins as a writer, like a POST's."""
+    view.lobby_writes_on_get = True
+    return view
+
+
 def get_session() -> Session:
     """The session of the current request or CLI command, created on first use.
 
-    A GET or HEAD request's session only reads (see the module's docstring).
+    A GET or HEAD request's session only reads (see the module's docstring),
+    unless its view is marked with writes_on_get.
     """
     if "db_session" not in g:
-        reading = has_request_context() and request.method in READING_METHODS
+        reading = (has_request_context() and request.method in READING_METHODS
+                   and not getattr(current_app.view_functions.get(request.endpoint),
+                                   "lobby_writes_on_get", False))
         factory = "reading_sessionmaker" if reading else "sessionmaker"
         g.db_session = current_app.extensions[_EXTENSION_KEY][factory]()
     return g.db_session
@@ -141,8 +151,8 @@ def save_aside(session):
         values = {attr.key: attr.value for attr in state.attrs if attr.history.has_changes()}
         if values:
             keys = inspect(type(obj)).primary_key
-            changes.append((type(obj), [key == value for key, value in zip(keys, state.identity)],
-                            values))
+            where = [key == value for key, value in zip(keys, state.identity, strict=True)]
+            changes.append((type(obj), where, values))
     aside = new_session()
     try:
         for model, where, values in changes:

@@ -6,7 +6,6 @@ status 2, no traceback (ConfigurationError).
 """
 
 import os
-import re
 
 import click
 
@@ -154,6 +153,8 @@ DEFAULTS = {
     "DISCOURSE_GROUP_IDS": "",
     "DISCOURSE_INVITE_DAYS": 7,
     "CONTENT_DIR": None,
+    # /dev/mail outside development (never in production; the HTML check uses it).
+    "DEV_MAIL_ENABLED": False,
     # Pages kept in memory per process: searches with results (most recent first),
     # and how many seconds the home page's "most helpful" list may lag the votes.
     "SEARCH_CACHE_SIZE": 512,
@@ -228,52 +229,6 @@ def from_environ(environ=os.environ):
     if problems:
         raise ConfigurationError(problems)
     return found
-
-
-# Settings read as rate limits ("20 per hour;5 per minute").
-_RATE_LIMITS = ("RATELIMIT_EMAIL_FORMS", "RATELIMIT_PER_ADDRESS", "RATELIMIT_REPORTS",
-                "RATELIMIT_STAFF_LOGIN")
-
-
-def value_problems(config):
-    """Problems with settings whose text must mean something (a time zone, a rate, ...)."""
-    from zoneinfo import ZoneInfo
-
-    from limits import parse_many
-    from limits.storage import SCHEMES
-
-    problems = []
-    try:
-        ZoneInfo(str(config["TIMEZONE"]))
-    except (ValueError, LookupError):
-        problems.append(f"TIMEZONE={config['TIMEZONE']!r} is not a time zone "
-                        "(for example TIMEZONE=Europe/London)")
-    if config["LOG_FORMAT"] not in ("text", "json"):
-        problems.append(f"LOG_FORMAT={config['LOG_FORMAT']!r} is neither text nor json "
-                        "(for example LOG_FORMAT=json)")
-    for name in _RATE_LIMITS:
-        try:
-            parse_many(str(config[name]))
-        except ValueError:
-            problems.append(f"{name}={config[name]!r} is not a rate limit "
-                            f"(for example {name}='{DEFAULTS[name]}')")
-    scheme = str(config["RATELIMIT_STORAGE_URI"]).partition("://")[0]
-    if scheme not in SCHEMES:
-        problems.append(f"RATELIMIT_STORAGE_URI={masked_url(config['RATELIMIT_STORAGE_URI'])!r} "
-                        "is not a storage the rate limiter knows "
-                        "(for example RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)")
-    return problems
-
-
-def names_in(problems):
-    """The settings the problem lines are about (each line begins with its setting's name)."""
-    names = {re.match(r"[A-Z_]*", line).group() for line in problems}
-    return sorted(names & set(DEFAULTS))
-
-
-def masked_url(url):
-    """A URL fit for an error message: any password (between ":" and "@") shown as ***."""
-    return re.sub(r"(?<=:)[^:@/]+(?=@)", "***", url)
 
 
 def _typed(name, raw):

@@ -203,6 +203,18 @@ def test_a_forged_tag_matches_nothing(app, client, in_review):
     assert response.get_json()["status"] == "unmatched"
 
 
+def test_a_message_id_cannot_be_made_up_from_an_email_number_and_time(app, client, in_review):
+    _reply_to, real = first_email_to(app, PERSON)
+    guessed = real.split(".")[0] + "." + real.split(".")[1].split("@")[0] + "@" + real.split("@")[1]
+    assert guessed != real  # the keyed part is missing
+    forged = post_raw(client, sample("gmail_reply", person="mallory@evil.example",
+                                     in_reply_to=guessed))
+    assert forged.get_json()["status"] == "unmatched"
+    threaded = post_raw(client, sample("gmail_reply", person="mallory@evil.example",
+                                       in_reply_to=real))
+    assert threaded.get_json()["status"] != "unmatched"
+
+
 @pytest.mark.parametrize(
     "headers",
     [

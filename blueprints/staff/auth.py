@@ -11,8 +11,8 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm, CodeForm, SignInForm
 from extensions import limiter
-from services.accounts.look_alike_domains import imitated_domain
 from models import StaffRole
+from services.accounts.look_alike_domains import imitated_domain
 from services.privacy.addresses import punycode_of, text_warnings
 from services.staff import sign_in, two_factor
 from services.staff.roles import has_role

@@ -23,6 +23,7 @@ def sso_start():
 
 
 @bp.get("/sso/callback")
+@db.writes_on_get  # signing in starts a staff session and writes the audit entry
 def sso_callback():
     claims = _verified_claims(_client_or_404())
     if claims is None:

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from clock import utcnow
 from models import OutboxEmail, OutboxStatus
 from services.jobs.claims import ClaimQueue
+from services.privacy.addresses import keyed_hash
 from services.privacy.masking import mask_emails
 
 log = logging.getLogger(__name__)
@@ -190,10 +191,12 @@ def envelope_sender(email):
 
 
 def message_id(email):
-    """The same Message-ID on every attempt at one email."""
+    """The same Message-ID on every attempt at one email, and one nobody else can make up:
+    a reply naming it in In-Reply-To lands on its request (services.inbound.matching)."""
     _name, sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     domain = sender.rpartition("@")[2] or "lobby.invalid"
-    return f"<outbox-{email.id}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+    stem = f"outbox-{email.id}.{email.created_at:%Y%m%d%H%M%S}"
+    return f"<{stem}.{keyed_hash(stem)[:20]}@{domain}>"
 
 
 def _transport(email):
