@@ -246,3 +246,11 @@ def test_emails_escape_the_name_they_show(app, outbox):
     [email] = outbox(kind="in_review")
     assert "Ana &lt;b&gt;Lima&lt;/b&gt; &amp; co" in email.body_html
     assert "<b>Lima" not in email.body_html
+
+
+@pytest.mark.parametrize("address", ["ana@myshop.example", "jane.doe+x@shop.com", "b@c.example"])
+def test_pages_and_logs_mask_an_address_the_same_way(address):
+    from services.privacy.masking import mask_address, mask_emails
+
+    local, domain = address.split("@")
+    assert mask_address(address) == mask_emails(address) == f"{local[0]}***@{domain}"

@@ -82,7 +82,7 @@ def test_a_paying_account_user_is_invited(app, client, join, make_account, outbo
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert request.reference not in page  # only in the email
     assert request.reference in invitation.body_text
-    assert "We've emailed <strong>a•••@myshop.example</strong>" in page
+    assert "We've emailed <strong>a***@myshop.example</strong>" in page
     assert "spam" in page and "Promotions" in page
 
 
@@ -236,7 +236,7 @@ def test_the_confirmation_is_the_same_page_for_every_outcome(
         response, page = _join_from_a_fresh_browser(app, f"{local}@{domain}", run_worker)
         assert (response.status_code, response.headers["Location"]) == (303, "/join/sent")
         assert page.status_code == 200
-        masked = f"{local[0]}•••@{domain}"
+        masked = f"{local[0]}***@{domain}"
         pages[local] = page.get_data(as_text=True).replace(masked, "MASKED")
         for reference in _all_references(app):
             assert reference not in page.get_data(as_text=True)

@@ -6,7 +6,6 @@ and the review date differ, and the review date is the same for everyone that
 day. What happened, and the reference, go only into the email the worker sends.
 """
 
-import hashlib
 import time
 from datetime import date
 
@@ -17,9 +16,11 @@ from blueprints.join import bp
 from blueprints.join.forms import FacebookForm, JoinForm
 from clock import utcnow
 from models import RequestSource
-from services.accounts.records import masked_address, normalize_email
+from services.accounts.records import normalize_email
 from services.dates import due_date_for, long_date
 from services.membership.join_submissions import receive_request
+from services.privacy.addresses import keyed_hash
+from services.privacy.masking import mask_address
 from web.http_cache import no_store
 from web.rate_limits import limit_email_form
 
@@ -55,7 +56,7 @@ def _ask(form, template, source):
             facebook_name=form.facebook_name.data if "facebook_name" in form else None,
         )
     session[_SENT] = {
-        "to": masked_address(form.email.data.strip()),
+        "to": mask_address(form.email.data.strip()),
         "due": due_date_for(utcnow()).isoformat(),
     }
     return redirect(url_for("join.sent"), 303)
@@ -68,9 +69,7 @@ def _asked_lately(address):
     """
     now = int(time.time())
     window = current_app.config["JOIN_REPEAT_MINUTES"] * 60
-    key = hashlib.sha256(
-        (current_app.secret_key + normalize_email(address)).encode("utf-8", "surrogatepass")
-    ).hexdigest()[:16]
+    key = keyed_hash(normalize_email(address))[:16]
     recent = {k: t for k, t in session.get(_RECENT, {}).items() if now - t < window}
     lately = key in recent
     recent[key] = recent.get(key, now)

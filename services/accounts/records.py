@@ -166,9 +166,3 @@ def search_accounts(session, term, limit=50):
     return list(
         session.scalars(select(Account).where(condition).order_by(Account.subdomain).limit(limit))
     )
-
-
-def masked_address(address):
-    """'ana@myshop.example' -> 'a•••@myshop.example': enough to recognise, not to read."""
-    local, _, domain = (address or "").strip().rpartition("@")
-    return f"{local[:1]}•••@{domain}" if local else "•••"
