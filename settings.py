@@ -35,8 +35,6 @@ DEFAULTS = {
     "EMAIL_STATUS_LINK_MAX_AGE": 30 * 24 * 3600,
     # Lifetimes (seconds) of the other signed links; services/tokens.py signs them all.
     "OPT_OUT_LINK_MAX_AGE": 90 * 24 * 3600,
-    # Long enough to reload the page after a join request or come back after lunch.
-    "JOIN_CONFIRMATION_MAX_AGE": 2 * 3600,
     # A staff upload of accounts, between its preview and its import.
     "ACCOUNTS_UPLOAD_MAX_AGE": 3600,
     "STAFF_NOTIFY_EMAILS": "",
@@ -178,7 +176,7 @@ _POSITIVE = {
     "STAFF_SESSION_HOURS", "COMMUNITY_TIMEOUT", "COMMUNITY_WORKER_TIMEOUT", "WORKER_INTERVAL",
     "WORKER_CLAIM_TIMEOUT", "WORKER_MAX_ATTEMPTS", "WORKER_LATE_MINUTES", "WEB_PROCESSES",
     "STATUS_LINK_MAX_AGE", "EMAIL_STATUS_LINK_MAX_AGE", "OPT_OUT_LINK_MAX_AGE",
-    "JOIN_CONFIRMATION_MAX_AGE", "ACCOUNTS_UPLOAD_MAX_AGE",
+    "ACCOUNTS_UPLOAD_MAX_AGE",
 }
 # A setting's type is its default's (a whole number, on/off or text); these on/off
 # settings default to None, which start-up works out (from SITE_URL, development).

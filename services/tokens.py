@@ -22,7 +22,6 @@ from models import MembershipRequest
 PURPOSES = {
     "status": "EMAIL_STATUS_LINK_MAX_AGE",
     "invite-opt-out": "OPT_OUT_LINK_MAX_AGE",
-    "join-confirmation": "JOIN_CONFIRMATION_MAX_AGE",
     "accounts-import": "ACCOUNTS_UPLOAD_MAX_AGE",
 }
 

@@ -33,7 +33,6 @@ def test_a_token_opens_only_its_own_purpose(app, purpose):
     [
         ("status", "EMAIL_STATUS_LINK_MAX_AGE"),
         ("invite-opt-out", "OPT_OUT_LINK_MAX_AGE"),
-        ("join-confirmation", "JOIN_CONFIRMATION_MAX_AGE"),
         ("accounts-import", "ACCOUNTS_UPLOAD_MAX_AGE"),
     ],
 )
@@ -68,13 +67,11 @@ def _old_style(salt, payload):
 
 def test_links_sent_before_still_open(app, monkeypatch):
     """Status and opt-out links carried their lifetime (and, until they expire, the
-    request's id); join confirmations did not."""
+    request's id)."""
     with app.app_context():
         assert links.read_status_token(_old_style("lobby.status", {"r": 3, "a": 86400}))["r"] == 3
         old_opt_out = _old_style("lobby.invite-opt-out", {"r": 4, "a": 90 * 24 * 3600})
         assert links.read_opt_out_token(old_opt_out)["r"] == 4
-        confirmation = _old_style("lobby.join-confirmation", {"r": 5, "n": True})
-        assert tokens.unsign_request("join-confirmation", confirmation) == {"r": 5, "n": True}
         _travel(monkeypatch, 89 * 24 * 3600)
         assert links.read_opt_out_token(old_opt_out)["r"] == 4
 
