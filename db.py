@@ -186,6 +186,18 @@ def _commit_at_the_edge(response):
     return response
 
 
+def request_has_session():
+    """True once this request (or command) has asked for its session."""
+    return "db_session" in g
+
+
+def rollback_request_session():
+    """Undo the request's work so far (an error page is on its way), if it began any."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def close_session(_exc=None):
     session = g.pop("db_session", None)
     if session is not None:

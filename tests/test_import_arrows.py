@@ -150,3 +150,15 @@ def test_no_module_outside_tests_is_over_300_lines():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
     ]
     assert not long, long
+
+
+def test_only_db_py_knows_where_the_request_session_is_kept():
+    """db.py keeps the request's session on g under a key of its own; everything else asks
+    db.py (get_session, request_has_session, rollback_request_session)."""
+    found = [
+        str(path.relative_to(ROOT))
+        for path in [*_own_modules().values(), *sorted((ROOT / "tests").rglob("*.py"))]
+        if path.name != "db.py" and path != Path(__file__)
+        and '"db_session"' in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

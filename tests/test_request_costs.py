@@ -11,7 +11,6 @@ way is theirs to change.
 """
 
 import pytest
-from flask import g
 from sqlalchemy import event
 
 import db as lobby_db
@@ -36,7 +35,7 @@ def counted(tmp_path, monkeypatch):
 
     @app.teardown_request
     def _count_session(_exc=None):
-        counts["db_sessions"] += "db_session" in g
+        counts["db_sessions"] += lobby_db.request_has_session()
 
     def count_connection(*_args):
         counts["connections"] += 1

@@ -5,11 +5,12 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, make_response, render_template, request
+from flask import current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+import db
 from blueprints.errors import bp
 from extensions import limiter
 
@@ -31,12 +32,6 @@ def _wants_json():
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json"
     )
-
-
-def _rollback():
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
 
 
 def render_error(status, description=None, template="errors/error.html", **context):
@@ -98,7 +93,7 @@ def _wait_in_words(seconds):
 
 @bp.app_errorhandler(OperationalError)
 def database_unavailable(error):
-    _rollback()
+    db.rollback_request_session()
     log.error("database unavailable: %s", type(error).__name__)
     return render_error(503)
 
@@ -107,7 +102,7 @@ def database_unavailable(error):
 def unstorable_data(error):
     # The database refused a value (too long for its column, say): the request's
     # fault, and nothing was saved. Forms should have caught it; log so we fix that.
-    _rollback()
+    db.rollback_request_session()
     log.warning("database refused a value: %s", type(getattr(error, "orig", error)).__name__)
     return render_error(400)
 
@@ -115,7 +110,7 @@ def unstorable_data(error):
 @bp.app_errorhandler(HTTPException)
 def http_error(error):
     if error.code >= 500:
-        _rollback()
+        db.rollback_request_session()
     return render_error(error.code or 500, error.description)
 
 
@@ -127,5 +122,5 @@ def internal_error(error):
         return database_unavailable(original)
     if isinstance(original, DataError):
         return unstorable_data(original)
-    _rollback()
+    db.rollback_request_session()
     return render_error(500)
