@@ -32,6 +32,17 @@ def test_connector_for_picks_the_platform(fake_circle, fake_discourse):
         connector_for(bad_ids).check()
 
 
+@pytest.mark.parametrize("platform, setting", [
+    ("circle", "CIRCLE_SPACE_GROUP_IDS"),
+    ("discourse", "DISCOURSE_GROUP_IDS"),
+])
+def test_both_platforms_refuse_a_group_id_that_is_not_a_number(fake_discourse, platform, setting):
+    config = {"COMMUNITY_PLATFORM": platform, setting: "4,staff",
+              "DISCOURSE_URL": fake_discourse.url, "DISCOURSE_API_KEY": "k"}
+    with pytest.raises(Refused, match="not an integer id: 'staff'"):
+        connector_for(config).check()
+
+
 # Circle ---------------------------------------------------------------------
 
 

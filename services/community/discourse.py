@@ -4,7 +4,14 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from clock import utcnow
-from services.community.base import CheckReport, HttpConnector, Member, Provisioned, Refused
+from services.community.base import (
+    CheckReport,
+    HttpConnector,
+    Member,
+    Provisioned,
+    Refused,
+    ids_from,
+)
 from services.community.http_calls import origin_of, url_problem
 from services.privacy.addresses import canonical_email
 
@@ -26,10 +33,7 @@ class DiscourseConnector(HttpConnector):
             raise ValueError(problem)
         self._key = config.get("DISCOURSE_API_KEY") or ""
         self.username = config.get("DISCOURSE_API_USERNAME") or "system"
-        self.group_ids = [
-            int(part) for part in str(config.get("DISCOURSE_GROUP_IDS") or "").split(",")
-            if part.strip().isdigit()
-        ]
+        self.group_ids = ids_from(config.get("DISCOURSE_GROUP_IDS"))
         self.invite_days = int(config.get("DISCOURSE_INVITE_DAYS") or 7)
 
     def _base_url(self):
