@@ -7,13 +7,14 @@ from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
 from services.community.joining import FINISHING, MEMBER, accept_and_join, way_in_for
 from services.dates import long_date
-from services.membership.invitations import find_invitation
+from services.membership.invitations import InvitationOutcome, find_invitation
 from web.http_cache import no_store
 from web.security_headers import csp_allowing_form_target
 
 # What each outcome answers with, besides the confirm page for a live invitation.
 STATUS = {
-    "accepted": 200, "used": 200, "expired": 410, "revoked": 410, "unknown": 404, "changed": 409,
+    InvitationOutcome.ACCEPTED: 200, InvitationOutcome.USED: 200, InvitationOutcome.EXPIRED: 410,
+    InvitationOutcome.REVOKED: 410, InvitationOutcome.UNKNOWN: 404, InvitationOutcome.CHANGED: 409,
 }
 
 
@@ -37,7 +38,7 @@ def keep_the_token_private(response):
 @bp.get("/invite/<token>")
 def show(token):
     lookup = find_invitation(db.get_session(), token)
-    if lookup.outcome == "ok":
+    if lookup.outcome == InvitationOutcome.OK:
         return render_template(
             "invite/confirm.html",
             form=AcceptForm(),

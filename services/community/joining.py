@@ -7,7 +7,7 @@ from flask import current_app
 from models import ProvisioningStatus
 from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning, task_for
-from services.membership.invitations import InvitationLookup, accept_invitation
+from services.membership.invitations import InvitationLookup, InvitationOutcome, accept_invitation
 
 # What the person sees: sent on to a link, our "you're in" page, or "we're finishing".
 REDIRECT, MEMBER, FINISHING = "redirect", "member", "finishing"
@@ -35,15 +35,15 @@ def accept_and_join(session, token):
     platform = config["COMMUNITY_PLATFORM"]
     if platform == "none":
         lookup = accept_invitation(session, token)
-        if lookup.outcome in ("joined", "accepted"):
+        if lookup.outcome in (InvitationOutcome.JOINED, InvitationOutcome.ACCEPTED):
             return JoinOutcome(lookup, REDIRECT, config["COMMUNITY_URL"])
         return JoinOutcome(lookup)
     lookup = accept_invitation(session, token, welcome=False)
-    if lookup.outcome == "joined":
+    if lookup.outcome == InvitationOutcome.JOINED:
         task = start_provisioning(session, lookup.request, platform)
         session.commit()
         attempt(session, task.id, connector_for(config, config["COMMUNITY_TIMEOUT"]))
-    elif lookup.outcome != "accepted":
+    elif lookup.outcome != InvitationOutcome.ACCEPTED:
         return JoinOutcome(lookup)
     # "accepted": opened again (or by a mail scanner first): where the task stands now.
     task = task_for(session, lookup.request)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -90,11 +91,24 @@ def current_invitation(request):
     return request.invitations[-1] if request.invitations else None
 
 
+class InvitationOutcome(StrEnum):
+    """What a token stands for (find_invitation), or what accepting it did (accept_invitation)."""
+
+    OK = "ok"  # live: the confirm page
+    ACCEPTED = "accepted"  # accepted before, not yet expired: still forwards its owner
+    USED = "used"  # accepted before, now expired
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+    JOINED = "joined"  # accept_invitation: this acceptance made the member
+    CHANGED = "changed"  # accept_invitation: live, but the request kept changing under us
+
+
 @dataclass
 class InvitationLookup:
-    """What a token stands for: one of ok, accepted, expired, revoked, unknown."""
+    """What a token stands for, and its invitation when it is one of ours."""
 
-    outcome: str
+    outcome: InvitationOutcome
     invitation: Invitation | None = None
 
     @property
@@ -109,16 +123,16 @@ def find_invitation(session, token, now=None):
         select(Invitation).where(Invitation.token_hash == hash_secret(token or ""))
     )
     if invitation is None:
-        return InvitationLookup("unknown")
+        return InvitationLookup(InvitationOutcome.UNKNOWN)
     if invitation.accepted_at is not None:
         # Accepted before: still forwards its owner until it expires, then "used".
-        outcome = "accepted" if invitation.expires_at > now else "used"
+        outcome = InvitationOutcome.ACCEPTED if invitation.expires_at > now else InvitationOutcome.USED
         return InvitationLookup(outcome, invitation)
     if invitation.revoked_at is not None:
-        return InvitationLookup("revoked", invitation)
+        return InvitationLookup(InvitationOutcome.REVOKED, invitation)
     if invitation.expires_at <= now:
-        return InvitationLookup("expired", invitation)
-    return InvitationLookup("ok", invitation)
+        return InvitationLookup(InvitationOutcome.EXPIRED, invitation)
+    return InvitationLookup(InvitationOutcome.OK, invitation)
 
 
 def accept_invitation(session, token, now=None, welcome=True):
@@ -135,12 +149,12 @@ def accept_invitation(session, token, now=None, welcome=True):
     now = now or utcnow()
     for _attempt in range(3):
         lookup = find_invitation(session, token, now)
-        if lookup.outcome != "ok":
+        if lookup.outcome != InvitationOutcome.OK:
             return lookup
         try:
             with session.begin_nested():
                 _accept(session, lookup.invitation, now, welcome)
-            return InvitationLookup("joined", lookup.invitation)
+            return InvitationLookup(InvitationOutcome.JOINED, lookup.invitation)
         except RequestChanged:
             # Someone else moved the request first (a decline, another link, a
             # re-send): read everything again and answer from what is there now.
@@ -148,9 +162,9 @@ def accept_invitation(session, token, now=None, welcome=True):
         except RequestStateError:
             break
     lookup = find_invitation(session, token, now)
-    if lookup.outcome == "ok":
+    if lookup.outcome == InvitationOutcome.OK:
         # A live link of a request that cannot join now (it kept changing under us).
-        return InvitationLookup("changed", lookup.invitation)
+        return InvitationLookup(InvitationOutcome.CHANGED, lookup.invitation)
     return lookup
 
 
