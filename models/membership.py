@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -138,6 +139,21 @@ class Invitation(Base):
 
     request: Mapped[MembershipRequest] = relationship(back_populates="invitations")
 
+    # "Is this link still good?" in one place: open (neither accepted nor revoked),
+    # and live (open and not yet expired), for a row and in SQL.
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_live(self, now):
+        return self.is_open() and self.expires_at > now
+
+    @classmethod
+    def open_condition(cls):
+        return and_(cls.accepted_at.is_(None), cls.revoked_at.is_(None))
+
+    @classmethod
+    def live_condition(cls, now):
+        return and_(cls.open_condition(), cls.expires_at > now)
 
 
 class Event(Base):

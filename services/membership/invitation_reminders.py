@@ -54,10 +54,8 @@ def due_reminder_ids(session, now=None):
         select(Invitation.id, MembershipRequest.email_normalized)
         .join(Invitation.request)
         .where(
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
+            Invitation.live_condition(now),
             Invitation.reminder_sent_at.is_(None),
-            Invitation.expires_at > now,
             Invitation.created_at <= now - timedelta(days=days),
             MembershipRequest.state == RequestState.INVITED,
             MembershipRequest.bounced_at.is_(None),  # hard-bounced: no more reminders
@@ -93,8 +91,7 @@ def _remind(session, invitation_id, now):
         .where(
             Invitation.id == invitation_id,
             Invitation.reminder_sent_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.accepted_at.is_(None),
+            Invitation.open_condition(),
         )
         .values(reminder_sent_at=now, revoked_at=now)
         .execution_options(synchronize_session=False)

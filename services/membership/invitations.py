@@ -66,18 +66,14 @@ def issue_invitation(
 def live_invitations(request, now=None):
     """The invitations of a request that would still let someone in."""
     now = now or utcnow()
-    return [
-        i
-        for i in request.invitations
-        if i.accepted_at is None and i.revoked_at is None and i.expires_at > now
-    ]
+    return [invitation for invitation in request.invitations if invitation.is_live(now)]
 
 
 def revoke_invitation(session, request, actor, reason=None):
     """Revoke every live invitation of a request at once; returns whether there was one."""
     revoked = False
     for invitation in request.invitations:
-        if invitation.accepted_at is None and invitation.revoked_at is None:
+        if invitation.is_open():
             invitation.revoked_at = utcnow()
             revoked = True
     if revoked:
@@ -175,8 +171,7 @@ def _accept(session, invitation, now, welcome):
         update(Invitation)
         .where(
             Invitation.id == invitation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
+            Invitation.open_condition(),
         )
         .values(accepted_at=now)
         .execution_options(synchronize_session=False)
@@ -185,7 +180,7 @@ def _accept(session, invitation, now, welcome):
         raise RequestChanged(request)
     session.refresh(invitation)
     for other in request.invitations:
-        if other is not invitation and other.accepted_at is None and other.revoked_at is None:
+        if other is not invitation and other.is_open():
             other.revoked_at = now
     if welcome:  # with a platform, the welcome waits until the platform has the member
         emails.send_welcome(session, request)
@@ -200,8 +195,7 @@ def expire_invitations(session, now=None):
         .join(Invitation.request)
         .where(
             Invitation.expires_at <= now,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
+            Invitation.open_condition(),
             MembershipRequest.state.in_(EXPIRABLE),
         )
     )
@@ -230,8 +224,5 @@ def effective_state(request, now=None):
     if request.state != RequestState.INVITED:
         return request.state
     now = now or utcnow()
-    live = [
-        i for i in request.invitations
-        if i.accepted_at is None and i.revoked_at is None and i.expires_at > now
-    ]
+    live = live_invitations(request, now)
     return request.state if live or not request.invitations else RequestState.EXPIRED
