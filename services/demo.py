@@ -14,11 +14,11 @@ from models import (
     RequestState,
     StaffUser,
 )
-from services.accounts.records import normalize_email
 from services.dates import due_date_for
 from services.membership.events import record_event
 from services.membership.invitations import accept_invitation, issue_invitation
 from services.membership.screening import submit_request
+from services.privacy.addresses import canonical_email
 from services.staff.users import create_staff_user
 
 DEMO_STAFF_EMAIL = "staff@example-app.com"
@@ -62,7 +62,7 @@ def seed_demo(session):
     """Create the demo data (idempotent enough to run on an empty database)."""
     for subdomain, name, status, emails in ACCOUNTS:
         account = Account(subdomain=subdomain, name=name, status=status)
-        account.users = [AccountUser(email=e, email_normalized=normalize_email(e)) for e in emails]
+        account.users = [AccountUser(email=e, email_normalized=canonical_email(e)) for e in emails]
         session.add(account)
     for position, (title, body) in enumerate(DECLINE_REASONS):
         session.add(DeclineReason(title=title, body=body, position=position))

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from models import Account, AccountUser, MembershipRequest, RequestState
-from services.accounts.records import normalize_email
 from services.privacy.addresses import (
     LOOK_ALIKE,
     AddressProblem,
@@ -68,7 +67,7 @@ def test_idna_domains_compare_in_their_ascii_form():
 def _paying_ben(app, email=BEN):
     with app_session(app) as session:
         account = Account(subdomain="myshop", name="My Shop", status="active")
-        account.users = [AccountUser(email=email, email_normalized=normalize_email(email))]
+        account.users = [AccountUser(email=email, email_normalized=canonical_email(email))]
         session.add(account)
 
 

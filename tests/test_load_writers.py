@@ -47,12 +47,12 @@ def _env(app):
 def _invited(app, count):
     """`count` invited requests of paying users; their invitation tokens."""
     from models import Account, AccountUser
-    from services.accounts.records import normalize_email
+    from services.privacy.addresses import canonical_email
 
     emails = [f"member{n}@paying.example" for n in range(count)]
     with app_session(app) as session:
         account = Account(subdomain="paying", name="Paying", status="active")
-        account.users = [AccountUser(email=e, email_normalized=normalize_email(e)) for e in emails]
+        account.users = [AccountUser(email=e, email_normalized=canonical_email(e)) for e in emails]
         session.add(account)
         session.flush()
         for email in emails:

@@ -16,10 +16,9 @@ from blueprints.join import bp
 from blueprints.join.forms import FacebookForm, JoinForm
 from clock import utcnow
 from models import RequestSource
-from services.accounts.records import normalize_email
 from services.dates import due_date_for, long_date
 from services.membership.join_submissions import receive_request
-from services.privacy.addresses import keyed_hash
+from services.privacy.addresses import canonical_email, keyed_hash
 from services.privacy.masking import mask_address
 from web.http_cache import no_store
 from web.rate_limits import limit_email_form
@@ -69,7 +68,7 @@ def _asked_lately(address):
     """
     now = int(time.time())
     window = current_app.config["JOIN_REPEAT_MINUTES"] * 60
-    key = keyed_hash(normalize_email(address))[:16]
+    key = keyed_hash(canonical_email(address))[:16]
     recent = {k: t for k, t in session.get(_RECENT, {}).items() if now - t < window}
     lately = key in recent
     recent[key] = recent.get(key, now)

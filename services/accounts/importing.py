@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from models import Account, AccountStatus, AccountUser
 from services.accounts.look_alike_domains import forget_known_domains
-from services.accounts.records import normalize_email
-from services.privacy.addresses import AddressProblem, tidy_address
+from services.privacy.addresses import AddressProblem, canonical_email, tidy_address
 from services.tokens import sign, unsign
 
 HEADER = ["subdomain", "account_name", "status", "email"]
@@ -124,18 +123,18 @@ def import_accounts(session, text, skip_bad_rows=False):
         known = session.scalar(
             select(AccountUser).where(
                 AccountUser.account_id == account.id,
-                AccountUser.email_normalized == normalize_email(row.email),
+                AccountUser.email_normalized == canonical_email(row.email),
             )
         )
         if known is None:
             session.add(
                 AccountUser(
-                    account=account, email=row.email, email_normalized=normalize_email(row.email)
+                    account=account, email=row.email, email_normalized=canonical_email(row.email)
                 )
             )
             session.flush()
             report.users_added += 1
-            report.added_emails.append(normalize_email(row.email))
+            report.added_emails.append(canonical_email(row.email))
     report.imported = True
     forget_known_domains()
     return report

@@ -10,11 +10,6 @@ from services.privacy.addresses import canonical_email
 from settings import as_list
 
 
-def normalize_email(email):
-    """The canonical form of an address, the one every comparison uses (services.privacy.addresses)."""
-    return canonical_email(email)
-
-
 def paying_statuses():
     return as_list(current_app.config["PAYING_STATUSES"])
 
@@ -26,7 +21,7 @@ def paying_accounts_for_email(session, email):
             select(Account)
             .join(AccountUser)
             .where(
-                AccountUser.email_normalized == normalize_email(email),
+                AccountUser.email_normalized == canonical_email(email),
                 Account.status.in_(paying_statuses()),
             )
             .order_by(Account.subdomain)
@@ -40,7 +35,7 @@ def accounts_for_email(session, email):
         session.scalars(
             select(Account)
             .join(AccountUser)
-            .where(AccountUser.email_normalized == normalize_email(email))
+            .where(AccountUser.email_normalized == canonical_email(email))
             .order_by(Account.subdomain)
         )
     )

@@ -11,10 +11,10 @@
 from sqlalchemy import select
 
 from models import InboundKind, InboundStatus, MembershipRequest, OutboxEmail, OutboxStatus
-from services.accounts.records import normalize_email
 from services.inbound.matching import TAG, THREAD, outbox_email_by_message_id, request_by_tag
 from services.inbound.reports import BOUNCE, COMPLAINT
 from services.membership.events import SYSTEM, record_event
+from services.privacy.addresses import canonical_email
 from services.privacy.opt_outs import record_complaint
 
 KINDS = {BOUNCE: InboundKind.BOUNCE, COMPLAINT: InboundKind.COMPLAINT}
@@ -34,7 +34,7 @@ def file_report(session, row, incoming, now):
     recipient = report.recipient or (email.to_addr if email is not None else None)
     if row.kind == InboundKind.COMPLAINT:
         if recipient:
-            record_complaint(session, normalize_email(recipient), now)
+            record_complaint(session, canonical_email(recipient), now)
         if request is not None:
             record_event(session, request, "complained", SYSTEM, **_about(email))
         return
@@ -55,7 +55,7 @@ def _reported_email(session, incoming):
     """(our email, its request, how found): by the original Message-ID, else by the +tag."""
     email = outbox_email_by_message_id(session, incoming.report.original_message_id)
     recipient = incoming.report.recipient
-    if email is not None and recipient and normalize_email(recipient) != normalize_email(
+    if email is not None and recipient and canonical_email(recipient) != canonical_email(
         email.to_addr
     ):
         email = None  # a report about someone else cannot speak for this email
@@ -79,7 +79,7 @@ def _reported_email(session, incoming):
 
 def _to_the_request(request, email, recipient):
     address = email.to_addr if email is not None else recipient
-    return bool(address) and normalize_email(address) == request.email_normalized
+    return bool(address) and canonical_email(address) == request.email_normalized
 
 
 def _about(email):

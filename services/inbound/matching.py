@@ -8,9 +8,9 @@ one open request has it ("matched by sender", which staff are shown).
 from sqlalchemy import select
 
 from models import OPEN_STATES, MembershipRequest, OutboxEmail
-from services.accounts.records import normalize_email
 from services.inbound.addresses import tags_in
 from services.mail.outbox import message_id as outbox_message_id
+from services.privacy.addresses import canonical_email
 
 TAG = "tag"
 THREAD = "thread"
@@ -58,7 +58,7 @@ def request_by_sender(session, sender):
     """The one open request of this address, or None when there are none or several."""
     if not sender:
         return None
-    address = normalize_email(sender)
+    address = canonical_email(sender)
     found = list(
         session.scalars(
             select(MembershipRequest)

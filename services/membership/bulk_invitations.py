@@ -27,10 +27,11 @@ from models import (
     RequestSource,
     RequestState,
 )
-from services.accounts.records import normalize_email, paying_statuses
+from services.accounts.records import paying_statuses
 from services.membership.events import SYSTEM
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
+from services.privacy.addresses import canonical_email
 from services.privacy.opt_outs import address_hash, opted_out_among
 
 # Keeps IN (...) lists well below SQLite's limit on bound parameters.
@@ -122,7 +123,7 @@ def list_candidates(session, *, since=None, only_emails=None):
     if only_emails is None:
         rows = session.execute(query).all()
     else:
-        wanted = sorted({normalize_email(e) for e in only_emails})
+        wanted = sorted({canonical_email(e) for e in only_emails})
         rows = []
         for chunk in _chunks(wanted, _IN_CHUNK):
             rows.extend(

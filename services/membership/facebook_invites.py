@@ -12,10 +12,10 @@ import io
 from dataclasses import dataclass, field
 
 from models import RequestSource, RequestState
-from services.accounts.records import normalize_email, paying_accounts_for_email
+from services.accounts.records import paying_accounts_for_email
 from services.membership.events import SYSTEM
 from services.membership.screening import latest_request_for, submit_request
-from services.privacy.addresses import AddressProblem, tidy_address
+from services.privacy.addresses import AddressProblem, canonical_email, tidy_address
 from services.privacy.names import name_problem
 from services.privacy.opt_outs import opted_out_among
 
@@ -81,7 +81,7 @@ def invite_from_list(session, text):
         if name_problem(name):
             report.bad_rows.append((line, f"not a name ({name_problem(name)})"))
             continue
-        key = normalize_email(email)
+        key = canonical_email(email)
         if key in seen:
             report.already.append(email)
             continue
@@ -92,7 +92,7 @@ def invite_from_list(session, text):
 
 
 def _invite_one(session, email, name):
-    if opted_out_among(session, [normalize_email(email)]):
+    if opted_out_among(session, [canonical_email(email)]):
         return "opted_out"
     latest = latest_request_for(session, email)
     if latest is not None and latest.state == RequestState.WITHDRAWN:

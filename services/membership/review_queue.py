@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from models import MembershipRequest, RequestState
-from services.accounts.records import normalize_email, review_hints_for
+from services.accounts.records import review_hints_for
 from services.community.task_report import problems
 from services.dates import local_today, long_date
 from services.mail import emails
 from services.membership.references import normalize_reference
+from services.privacy.addresses import canonical_email
 from settings import as_list
 
 PAGE_SIZE = 50
@@ -76,7 +77,7 @@ def _filtered(query, filters, today):
                 MembershipRequest.email_normalized.like(pattern, escape="\\"),
                 func.lower(MembershipRequest.name).like(pattern, escape="\\"),
                 MembershipRequest.reference == normalize_reference(term),
-                MembershipRequest.email_normalized == normalize_email(term),
+                MembershipRequest.email_normalized == canonical_email(term),
             )
         )
     return query

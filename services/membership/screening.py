@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from clock import utcnow
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
-from services.accounts.records import normalize_email, paying_accounts_for_email, review_hints
+from services.accounts.records import paying_accounts_for_email, review_hints
 from services.community import CommunityError, connector_for
 from services.community.task_report import problems
 from services.dates import due_date_for
@@ -20,7 +20,7 @@ from services.membership.events import REQUESTER, SYSTEM, insert_event, record_e
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request
-from services.privacy.addresses import tidy_address
+from services.privacy.addresses import canonical_email, tidy_address
 from services.privacy.names import NameProblem, name_problem
 from settings import as_list
 
@@ -37,7 +37,7 @@ def open_request_for(session, email):
     """The open request of this address (any letter case), or None."""
     return session.scalar(
         select(MembershipRequest).where(
-            MembershipRequest.email_normalized == normalize_email(email),
+            MembershipRequest.email_normalized == canonical_email(email),
             MembershipRequest.state.in_(OPEN_STATES),
         )
     )
@@ -47,7 +47,7 @@ def latest_request_for(session, email):
     """The newest request of this address in any state, or None."""
     return session.scalar(
         select(MembershipRequest)
-        .where(MembershipRequest.email_normalized == normalize_email(email))
+        .where(MembershipRequest.email_normalized == canonical_email(email))
         .order_by(MembershipRequest.created_at.desc(), MembershipRequest.id.desc())
         .limit(1)
     )
@@ -92,7 +92,7 @@ def existing_request_for(session, email):
     One query: the open request sorts first (there is at most one), else the newest
     request, which counts only when it is a member's.
     """
-    found = session.scalar(_existing_request_query(), {"email": normalize_email(email)})
+    found = session.scalar(_existing_request_query(), {"email": canonical_email(email)})
     if found is not None and (found.state in OPEN_STATES or found.state == RequestState.JOINED):
         return found
     return None

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from clock import utcnow
 from models import MembershipRequest, RequestState
 from services import links
-from services.accounts.records import normalize_email
 from services.mail import emails
 from services.mail.address_limits import allow_email_to
 from services.membership.references import normalize_reference
 from services.membership.screening import existing_request_for, latest_request_for
+from services.privacy.addresses import canonical_email
 from services.tokens import InvalidLink, signed_request
 
 
@@ -31,7 +31,7 @@ def status_token_for(session, email, reference):
     request = session.scalar(
         select(MembershipRequest).where(
             MembershipRequest.reference == normalize_reference(reference),
-            MembershipRequest.email_normalized == normalize_email(email),
+            MembershipRequest.email_normalized == canonical_email(email),
             MembershipRequest.purged_at.is_(None),
         )
     )

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from clock import as_utc, utcnow
 from models import StaffInvite, StaffRole
-from services.accounts.records import normalize_email
 from services.mail import emails
+from services.privacy.addresses import canonical_email
 from services.staff.users import (
     StaffUserError,
     create_staff_user,
@@ -20,7 +20,7 @@ from services.tokens import hash_secret, new_secret
 
 def invite(db_session, email, role, invited_by, now=None):
     """Record the invitation and its email (in this transaction); returns the token."""
-    email = normalize_email(email)
+    email = canonical_email(email)
     if "@" not in email:
         raise StaffUserError(f"“{email}” is not an email address.")
     existing = find_staff_user(db_session, email)

@@ -26,8 +26,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from clock import utcnow
 from models import SignInThrottle, StaffUser
-from services.accounts.records import normalize_email
 from services.mail import emails
+from services.privacy.addresses import canonical_email
 from services.privacy.addresses import keyed_hash as address_hash
 from services.staff import two_factor
 
@@ -61,7 +61,7 @@ def _dummy_hash():
 
 
 def _throttle_key(client, email):
-    return address_hash(f"sign-in|{client or '-'}|{normalize_email(email)}")
+    return address_hash(f"sign-in|{client or '-'}|{canonical_email(email)}")
 
 
 def wait_seconds(failures):
@@ -101,7 +101,7 @@ def authenticate(db_session, email, password, client=None, now=None):
     throttle, wait = _wait_before_trying(db_session, key, now)
     if wait:
         return SignInResult(None, wait)
-    user = db_session.scalar(select(StaffUser).where(StaffUser.email == normalize_email(email)))
+    user = db_session.scalar(select(StaffUser).where(StaffUser.email == canonical_email(email)))
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
     elif check_password_hash(user.password_hash, password or "") and user.active:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from clock import as_utc, utcnow
 from models import StaffInvite, StaffRole, StaffUser
-from services.accounts.records import normalize_email
+from services.privacy.addresses import canonical_email
 from services.staff.users import create_staff_user, find_staff_user
 from settings import as_list
 
@@ -42,7 +42,7 @@ def _live_invite(db_session, email, now):
 def user_for_claims(db_session, claims, allowed_domains, auto_create, now=None):
     """The staff user these ID-token claims sign in as, or why nobody."""
     now = now or utcnow()
-    email = normalize_email(claims.get("email") or "")
+    email = canonical_email(claims.get("email") or "")
     if "@" not in email:
         return SsoOutcome(None, "no email address in the token")
     if not _verified(claims):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import StaffRole, StaffUser
-from services.accounts.records import normalize_email
+from services.privacy.addresses import canonical_email
 from services.staff import sessions, two_factor
 
 MIN_PASSWORD_LENGTH = 12
@@ -25,12 +25,12 @@ def password_problem(password):
 
 
 def find_staff_user(session, email):
-    return session.scalar(select(StaffUser).where(StaffUser.email == normalize_email(email)))
+    return session.scalar(select(StaffUser).where(StaffUser.email == canonical_email(email)))
 
 
 def create_staff_user(session, email, password, role=StaffRole.ADMIN):
     """A new active staff user; `password` None makes one who signs in only by SSO."""
-    email = normalize_email(email)
+    email = canonical_email(email)
     if "@" not in email:
         raise StaffUserError(f"“{email}” is not an email address.")
     if password is not None and password_problem(password):

@@ -15,12 +15,12 @@ from models import (
     MembershipRequest,
     RequestState,
 )
-from services.accounts.records import normalize_email
 from services.dates import due_date_for
 from services.membership.events import record_event
 from services.membership.invitations import accept_invitation, expire_invitations, issue_invitation
 from services.membership.references import new_reference
 from services.membership.screening import submit_request
+from services.privacy.addresses import canonical_email
 
 STATES = ["invited", "expired", "in_review", "overdue", "declined", "joined", "withdrawn"]
 DECLINE_REASON = "We couldn't find a paying account that lists this address."
@@ -54,7 +54,7 @@ def build_request(session, state=None, *, name=None, email=None, quiet=False, **
 def _request_in_state(session, state, email, name):
     if state in ("invited", "expired", "joined", "withdrawn"):
         account = Account(subdomain=email.split("@")[0] + "shop", name="Shop", status="active")
-        account.users = [AccountUser(email=email, email_normalized=normalize_email(email))]
+        account.users = [AccountUser(email=email, email_normalized=canonical_email(email))]
         session.add(account)
         session.flush()
     request = submit_request(session, name=name, email=email).request
@@ -65,7 +65,7 @@ def _request_in_state(session, state, email, name):
         accept_invitation(session, issue_invitation(session, request))
     elif state == "withdrawn":
         request.state = RequestState.WITHDRAWN
-        session.add(InvitationOptOut(email_normalized=normalize_email(email)))
+        session.add(InvitationOptOut(email_normalized=canonical_email(email)))
         record_event(session, request, "withdrawn", "requester")
     elif state == "overdue":
         request.due_on = (utcnow() - timedelta(days=5)).date()
@@ -88,7 +88,7 @@ def _insert_request(session, state, name, email, entered_review_days_ago=0, **fi
         "reference": new_reference(),
         "name": name,
         "email": email,
-        "email_normalized": normalize_email(email),
+        "email_normalized": canonical_email(email),
         "state": state,
         "created_at": started,
         "review_started_at": started,
@@ -102,7 +102,7 @@ def _insert_request(session, state, name, email, entered_review_days_ago=0, **fi
 
 def request_by_email(session, email):
     return session.scalar(
-        select(MembershipRequest).where(MembershipRequest.email_normalized == normalize_email(email))
+        select(MembershipRequest).where(MembershipRequest.email_normalized == canonical_email(email))
     )
 
 

@@ -13,7 +13,7 @@ import db as lobby_db
 from app import create_app
 from extensions import limiter
 from models import Account, AccountUser, Base, OutboxEmail
-from services.accounts.records import normalize_email
+from services.privacy.addresses import canonical_email
 from tests.support.builders import build_request
 from tests.support.database import app_session, base_test_config
 from tests.support.forms import csrf_token_from
@@ -90,7 +90,7 @@ def make_account(app):
         with app_session(app) as session:
             account = Account(subdomain=subdomain, name=name or subdomain.title(), status=status)
             account.users = [
-                AccountUser(email=e, email_normalized=normalize_email(e)) for e in emails
+                AccountUser(email=e, email_normalized=canonical_email(e)) for e in emails
             ]
             session.add(account)
             session.flush()
