@@ -14,7 +14,7 @@ from tests.support.inbound import (
     inbound_rows,
     sample,
 )
-from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD
+from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD, sign_in_in_browser
 
 PERSON = "ben@elsewhere.example"
 
@@ -30,9 +30,7 @@ def test_declined_reply_goes_back_to_review_and_staff_answer_threaded(
     make_overdue(use_session, waiting, days=9)  # due long before Ben
 
     page.goto("/staff/login")
-    page.get_by_label("Email address").fill(STAFF_EMAIL)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_in_browser(page)
     page.goto(f"/staff/requests/{ben}")
     page.get_by_label("Reason").select_option(label="No paying account found")
     page.get_by_role("button", name="Decline and email the reason").click()
@@ -91,9 +89,7 @@ def test_unmatched_mail_is_attached_by_reference(
     assert response.json()["status"] == "unmatched"
 
     page.goto("/staff/login")
-    page.get_by_label("Email address").fill(STAFF_EMAIL)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_in_browser(page)
     page.get_by_role("link", name="Unmatched mail").click()
     assert "Is this the right place" in page.locator(".staff-mail").inner_text()
     assert_accessible(page, "unmatched mail")
