@@ -211,10 +211,10 @@ def main():
             sign_in(client)
             pages = [
                 ("/healthz", None),
-                ("/staff/", "oldest due first"),
-                ("/staff/?overdue=1&page=3", "oldest due first"),
-                ("/staff/?q=person12", "oldest due first"),
-                ("/staff/?source=facebook&q=gmail", "oldest due first"),
+                ("/staff/", "then oldest due"),
+                ("/staff/?overdue=1&page=3", "then oldest due"),
+                ("/staff/?q=person12", "then oldest due"),
+                ("/staff/?source=facebook&q=gmail", "then oldest due"),
             ]
             results = [measure(client, path, args.requests, text) for path, text in pages]
     finally:
