@@ -41,6 +41,14 @@ def value_problems(config):
         problems.append(f"RATELIMIT_STORAGE_URI={masked_url(config['RATELIMIT_STORAGE_URI'])!r} "
                         "is not a storage the rate limiter knows "
                         "(for example RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)")
+    if config["SENDGRID_WEBHOOK_PUBLIC_KEY"]:
+        from services.inbound.event_signatures import sendgrid_key
+
+        try:
+            sendgrid_key(str(config["SENDGRID_WEBHOOK_PUBLIC_KEY"]))
+        except ValueError as error:
+            problems.append(f"SENDGRID_WEBHOOK_PUBLIC_KEY is {error} (paste the verification key "
+                            "SendGrid shows, for example SENDGRID_WEBHOOK_PUBLIC_KEY=MFkwEwYH...)")
     return problems
 
 

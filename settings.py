@@ -61,6 +61,9 @@ DEFAULTS = {
     "INBOUND_IMAP_TIMEOUT": 30,
     "INBOUND_IMAP_BATCH": 50,  # messages read per worker pass
     "INBOUND_IMAP_INTERVAL": 60,  # seconds between a worker's looks at the mailbox
+    # Signatures on POST /inbound/events (services/inbound/event_signatures.py); empty: not checked.
+    "MAILGUN_WEBHOOK_SIGNING_KEY": "",
+    "SENDGRID_WEBHOOK_PUBLIC_KEY": "",
     # The worker (`flask worker`): seconds between passes; a claim older than
     # WORKER_CLAIM_TIMEOUT seconds belongs to a dead worker and is taken over;
     # staff are warned when no worker has been seen for WORKER_LATE_MINUTES.

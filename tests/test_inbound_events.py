@@ -1,11 +1,21 @@
 """POST /inbound/events: bounces and complaints from the sending service's own webhook."""
 
+import base64
+import hashlib
+import hmac
+import json
+
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
 from clock import utcnow
 from models import InvitationOptOut, MembershipRequest, OutboxEmail
 from services.mail.outbox import message_id
+from setting_checks import value_problems
+from settings import DEFAULTS
 from tests.support.database import app_session
 from tests.support.inbound import INBOUND_CONFIG, INBOUND_TOKEN, inbound_rows
 
@@ -99,3 +109,76 @@ def test_events_need_the_token_and_json(client, body):
     assert client.post("/inbound/events", json=[]).status_code == 401
     response = client.post("/inbound/events", data=body or "", headers=BEARER)
     assert response.status_code == 400
+
+
+MAILGUN_KEY = "key-mailgun-signing-3f9a"
+
+
+def _mailgun_signed(body, key=MAILGUN_KEY, timestamp="1765098782", token="a" * 50):
+    digest = hmac.new(key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    return {**body, "signature": {"timestamp": timestamp, "token": token, "signature": digest}}
+
+
+@pytest.mark.app_config(MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+def test_with_a_mailgun_signing_key_only_signed_events_are_filed(app, client, sent_invitation):
+    request_id, email_id, our_id = sent_invitation
+    body = _mailgun("failed", our_id, severity="permanent",
+                    **{"delivery-status": {"code": 550, "message": "No such user"}})
+    for forged in (body, _mailgun_signed(body, key="someone-else"), {**body, "signature": "x"}):
+        response = client.post("/inbound/events", json=forged, headers=BEARER)
+        assert response.status_code == 401
+        assert response.get_json() == {"error": "Mailgun's signature is missing or wrong."}
+    assert _state(app, request_id, email_id)[0] == "sent" and inbound_rows(app) == []
+
+    signed = client.post("/inbound/events", json=_mailgun_signed(body), headers=BEARER)
+    assert signed.get_json() == {"result": ["bounce"]}
+    assert _state(app, request_id, email_id)[0] == "bounced"
+
+
+@pytest.fixture
+def sendgrid_key():
+    """(private key, the base64 DER verification key SendGrid would show)."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    public = private.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return private, base64.b64encode(public).decode()
+
+
+def _sendgrid_headers(private, raw, timestamp="1765098782"):
+    signature = private.sign(timestamp.encode() + raw, ec.ECDSA(hashes.SHA256()))
+    return {**BEARER, "Content-Type": "application/json",
+            "X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
+            "X-Twilio-Email-Event-Webhook-Timestamp": timestamp}
+
+
+def test_with_a_sendgrid_key_only_signed_events_are_filed(app, client, sent_invitation,
+                                                          sendgrid_key):
+    private, public = sendgrid_key
+    app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"] = public
+    request_id, email_id, our_id = sent_invitation
+    raw = json.dumps(_sendgrid("bounce", our_id, reason="550 5.1.1 User unknown")).encode()
+    other = ec.generate_private_key(ec.SECP256R1())
+    tampered = raw.replace(b"User unknown", b"User gone!!")
+    for headers, body in ((BEARER | {"Content-Type": "application/json"}, raw),
+                          (_sendgrid_headers(other, raw), raw),
+                          (_sendgrid_headers(private, raw), tampered),
+                          (_sendgrid_headers(private, raw, "1765098783") | {
+                              "X-Twilio-Email-Event-Webhook-Timestamp": "1765098782"}, raw)):
+        response = client.post("/inbound/events", data=body, headers=headers)
+        assert response.status_code == 401
+        assert response.get_json() == {"error": "SendGrid's signature is missing or wrong."}
+    assert _state(app, request_id, email_id)[0] == "sent" and inbound_rows(app) == []
+
+    signed = client.post("/inbound/events", data=raw, headers=_sendgrid_headers(private, raw))
+    assert signed.get_json() == {"result": ["bounce"]}
+    assert _state(app, request_id, email_id)[0] == "bounced"
+
+
+def test_a_sendgrid_key_that_is_no_key_is_a_settings_problem(sendgrid_key):
+    assert value_problems({**DEFAULTS, "SENDGRID_WEBHOOK_PUBLIC_KEY": sendgrid_key[1]}) == []
+    rsa_key = base64.b64encode(rsa.generate_private_key(65537, 2048).public_key().public_bytes(
+        Encoding.DER, PublicFormat.SubjectPublicKeyInfo)).decode()
+    for wrong, words in (("not base64!", "not a base64 public key"),
+                         ("c29tZXRoaW5n", "not a base64 public key"),
+                         (rsa_key, "not an elliptic-curve key")):
+        [problem] = value_problems({**DEFAULTS, "SENDGRID_WEBHOOK_PUBLIC_KEY": wrong})
+        assert problem.startswith(f"SENDGRID_WEBHOOK_PUBLIC_KEY is {words} ")

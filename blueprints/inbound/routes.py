@@ -10,6 +10,7 @@ from flask import current_app, request
 import db
 from blueprints.inbound import bp
 from extensions import csrf, limiter
+from services.inbound.event_signatures import signature_problem
 from services.inbound.receiving import NotAMessage, receive_events, receive_message
 
 RAW_TYPES = {"message/rfc822", "text/plain", "application/octet-stream"}
@@ -54,5 +55,8 @@ def receive_sending_events():
     payload = request.get_json(silent=True)
     if not isinstance(payload, (list, dict)):
         return {"error": "Expected the service's JSON events."}, 400
+    problem = signature_problem(payload, request.get_data(), request.headers, current_app.config)
+    if problem:
+        return {"error": problem}, 401
     received = receive_events(db.get_session(), payload, source="webhook")
     return {"result": [item.outcome for item in received]}, 200
