@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.support.browser",
     "tests.support.journeys",
     "tests.support.imap_server",
+    "tests.support.sso",
 ]

