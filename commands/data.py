@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 import db
-from services.privacy import retention
+from services.jobs import retention
 
 group = AppGroup("data", help="Personal data: retention.")
 

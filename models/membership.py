@@ -22,7 +22,7 @@ from models.enums import OPEN_STATES, RequestSource, RequestState
 
 
 def _open_states_sql():
-    # A purged request no longer holds its address (services.privacy.retention).
+    # A purged request no longer holds its address (services.jobs.retention).
     states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
     return text(f"state IN ({states}) AND purged_at IS NULL")
 
@@ -192,7 +192,7 @@ class InvitationOptOut(Base):
     """An address that asked not to be invited again (unsolicited invitations only).
 
     The canonical address is kept for the retention period; after it only the
-    keyed hash (services.privacy.opt_outs.address_hash) remains, so the opt-out holds.
+    keyed hash (services.membership.opt_outs.address_hash) remains, so the opt-out holds.
     """
 
     __tablename__ = "invitation_opt_out"

@@ -15,7 +15,7 @@ from models import (
     StaffUser,
 )
 from services.dates import due_date_for
-from services.membership.events import record_event
+from services.events import record_event
 from services.membership.invitations import accept_invitation, issue_invitation
 from services.membership.screening import submit_request
 from services.privacy.addresses import canonical_email

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from services.jobs import lookups
+from services.jobs.registry import run_lookups
 from tests.support.database import app_session
 from tests.support.health import HEALTH_TOKEN, health_detail
 
@@ -81,7 +81,7 @@ def test_nothing_public_changes_with_a_known_or_unknown_address(
         assert response.status_code in (200, 302, 303)  # the same "sent" answer for both
         assert _difference(baseline, _public_snapshot(app)) == [], f"queued for {address}"
         with app_session(app) as session:  # the worker's look-up, its email not yet sent
-            lookups.run_due(session)
+            run_lookups(session)
         waiting = [e for e in outbox() if e.status == "pending"]
         # The moment the old /healthz gave away: an email waits only for a known address.
         assert len(waiting) == (1 if address == KNOWN else 0)

@@ -1,4 +1,5 @@
-"""Arrows point one way: blueprints -> web/services -> models, and nothing imports in a circle."""
+"""Arrows point one way: blueprints -> web/services -> models, and nothing imports in a circle:
+no module, and no package of services/."""
 
 import ast
 from pathlib import Path
@@ -140,6 +141,78 @@ def test_our_modules_import_one_another_without_cycles():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": ["b"], "b": ["c"], "c": ["a"]}) == ["a", "b", "c", "a"]
     assert _cycle({"a": ["b"], "b": [], "c": ["a", "b"]}) is None
+
+
+# The packages of services/ in layers, bottom first (each top-level services/*.py module is a
+# node of its own). A package imports only from its own layer or those below, and never in a
+# circle. The README's layout section draws the same picture.
+SERVICE_LAYERS = (
+    # personal data, dates, links and signed tokens, a request's history, the queues' machinery
+    {"privacy", "dates", "tokens", "links", "events", "queues"},
+    {"mail"},  # the outbox, one function per email, reply addresses, per-mailbox limits
+    {"accounts", "staff", "content", "reports"},
+    {"community"},  # the platform connectors and provisioning
+    {"membership"},  # a request's life: the state machine, screening, invitations, opt-outs
+    {"inbound", "demo"},  # mail coming back lands on requests; demo seeds every package
+    # what runs everything: the job registry, the worker, the schedules, the retention purge
+    # (which reaches into every package), and the health and metrics that read the worker
+    {"jobs", "health", "monitoring"},
+)
+
+# Arrows that close a package cycle, allowed for now. Empty is the goal.
+TEMPORARY_CYCLE_ARROWS = (
+    ("community", "membership"),  # TEMPORARY (issue 26): joining.py moves to membership in another branch; remove this line at merge
+)
+
+
+def _package_graph(graph):
+    """Who imports whom among services/ packages (and top-level services modules), from the
+    module graph; an arrow within one package is no arrow."""
+    def node(module):
+        parts = module.split(".")
+        return parts[1] if parts[0] == "services" and len(parts) > 1 else None
+
+    packages = {}
+    for module, imported in graph.items():
+        if node(module) is None:
+            continue
+        arrows = packages.setdefault(node(module), set())
+        arrows.update(node(other) for other in imported if node(other) not in {None, node(module)})
+    return {package: sorted(arrows) for package, arrows in packages.items()}
+
+
+def _without_temporary_arrows(graph):
+    return {
+        package: [other for other in arrows if (package, other) not in TEMPORARY_CYCLE_ARROWS]
+        for package, arrows in graph.items()
+    }
+
+
+def test_services_packages_import_one_another_without_cycles():
+    cycle = _cycle(_without_temporary_arrows(_package_graph(_graph())))
+    assert cycle is None, " -> ".join(cycle)
+
+
+def test_services_packages_import_only_their_layer_or_below():
+    layer_of = {package: n for n, layer in enumerate(SERVICE_LAYERS) for package in layer}
+    graph = _without_temporary_arrows(_package_graph(_graph()))
+    assert set(graph) <= set(layer_of), f"place these in SERVICE_LAYERS: {set(graph) - set(layer_of)}"
+    upward = [
+        f"{package} -> {other}"
+        for package, arrows in sorted(graph.items())
+        for other in arrows
+        if layer_of[other] > layer_of[package]
+    ]
+    assert not upward, upward
+
+
+def test_the_cycle_finder_finds_a_package_cycle():
+    # No module cycle, but a package one: a.x -> b.y and b.z -> a.w.
+    modules = {"services.a.x": ["services.b.y"], "services.b.y": [], "services.b.z": ["services.a.w"],
+               "services.a.w": [], "services.c": ["services.a.x"], "web.v": ["services.c"]}
+    assert _cycle(modules) is None
+    assert _package_graph(modules) == {"a": ["b"], "b": ["a"], "c": ["a"]}
+    assert _cycle(_package_graph(modules)) == ["a", "b", "a"]
 
 
 def test_no_module_outside_tests_is_over_300_lines():

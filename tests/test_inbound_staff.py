@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from clock import utcnow
 from models import InboundMessage, MembershipRequest, OutboxEmail
+from services.jobs.retention import purge
 from services.links import status_token
 from services.mail.outbox import build_message, message_id
 from services.membership.invitation_reminders import due_reminder_ids
 from services.membership.resending import NOTHING, resend_for_address
-from services.privacy.retention import purge
 from tests.support.database import app_session
 from tests.support.inbound import (
     INBOUND_CONFIG,

@@ -9,8 +9,8 @@ from clock import utcnow
 from models import Invitation, InvitationOptOut, MembershipRequest, RequestState
 from services.membership.bulk_invitations import send_new
 from services.membership.invitations import accept_invitation, find_invitation, revoke_invitation
+from services.membership.opt_outs import opt_out
 from services.membership.screening import submit_request
-from services.privacy.opt_outs import opt_out
 from tests.support.builders import invitation_token
 
 

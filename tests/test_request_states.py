@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, MembershipRequest, RequestState
-from services.membership.events import REQUESTER, SYSTEM
+from services.events import REQUESTER, SYSTEM
 from services.membership.request_states import (
     DECLINABLE,
     ENDED,

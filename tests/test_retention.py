@@ -14,8 +14,8 @@ from models import (
     ReportStatus,
     RequestState,
 )
-from services.membership.events import record_event
-from services.privacy.retention import REMOVED
+from services.events import record_event
+from services.jobs.retention import REMOVED
 
 
 def _age(use_session, request_id, state, days, **values):

@@ -18,7 +18,7 @@ from models import (
 )
 from services.content import faq_votes
 from services.membership import reviews
-from services.privacy.opt_outs import opt_out, opted_out_among
+from services.membership.opt_outs import opt_out, opted_out_among
 from services.reports import intake as reports
 from services.staff.sign_in import authenticate
 from tests.support.builders import add_decline_reason, build_request

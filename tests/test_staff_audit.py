@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from clock import utcnow
 from models import AuditEntry, OutboxEmail, OutboxStatus
-from services.privacy.retention import purge
+from services.jobs.retention import purge
 from services.staff import audit
 from tests.support.builders import add_decline_reason
 from tests.support.database import app_session

@@ -92,7 +92,7 @@ def test_only_the_network_of_the_address_is_kept(address, network):
 
 
 def test_the_data_purge_ends_sessions_nobody_came_back_to(app, client, make_staff):
-    from services.privacy.retention import purge
+    from services.jobs.retention import purge
 
     sign_in(client, make_staff)
     _age_sessions(app, idle=timedelta(hours=1))

@@ -18,7 +18,7 @@ def test_in_review_is_due_and_becomes_overdue_the_day_after(use_session):
 
 
 def test_a_request_still_being_checked(use_session):
-    from services.membership.events import record_event
+    from services.events import record_event
 
     with use_session() as session:
         request = build_request(

@@ -27,8 +27,8 @@ from services.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, seed_demo
 from services.inbound.receiving import receive_message
 from services.links import opt_out_token, status_token
 from services.membership.invitations import issue_invitation
+from services.membership.opt_outs import opt_out
 from services.membership.screening import submit_request
-from services.privacy.opt_outs import opt_out
 from services.reports.intake import close_report, find_report, submit_report
 from services.staff.invites import invite as invite_staff
 from tests.support.database import app_session

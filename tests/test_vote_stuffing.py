@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from clock import utcnow
 from models import FaqVote
 from services.content import faq_votes
-from services.privacy.retention import purge
+from services.jobs.retention import purge
 from tests.support.database import app_session
 
 STUFFED = "membership-benefits"

@@ -15,10 +15,11 @@ from models import (
     RequestState,
     ScheduledRun,
 )
-from services.jobs import lookups, schedule
-from services.jobs.registry import SCHEDULED_JOBS, ScheduledJob
+from services.jobs import schedule
+from services.jobs.registry import LOOKUPS, SCHEDULED_JOBS, ScheduledJob
 from services.jobs.worker import run_pass
 from services.mail import outbox as outbox_service
+from services.queues import lookups
 from tests.support.builders import build_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
@@ -75,7 +76,7 @@ def test_a_lapsed_invitation_reads_as_expired_at_once_and_the_schedule_moves_it(
 
 def test_two_workers_run_one_schedule_slot_once(app):
     barrier = threading.Barrier(2, timeout=15)
-    job = ScheduledJob("counted", "SCHEDULE_TEST_COUNTED", "tests.test_worker:_counted_job")
+    job = ScheduledJob("counted", "SCHEDULE_TEST_COUNTED", _counted_job)
     app.config["SCHEDULE_TEST_COUNTED"] = "0 * * * *"
     now = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
     results = []
@@ -110,6 +111,21 @@ def _counted_job(session, now):
     return "counted once"
 
 
+def test_every_look_up_kind_runs_one_function_and_keeps_its_stored_name():
+    # The names are stored in pending_job.kind: renaming one strands the rows waiting at an upgrade.
+    assert set(LOOKUPS) == set(lookups.LookupKind)
+    assert sorted(lookups.LookupKind) == [
+        "join_repeat", "join_submission", "resend", "screen_request", "status_link",
+        "subdomain_list",
+    ]
+    assert all(callable(run) for run in LOOKUPS.values())
+
+
+def test_a_look_up_of_no_known_kind_is_refused_when_queued(app):
+    with app_session(app) as session, pytest.raises(ValueError, match="unknown look-up"):
+        lookups.enqueue(session, "status_links", email=ANA)
+
+
 @pytest.mark.app_config(TIMEZONE="Europe/Paris", SCHEDULE_REVIEW_REMIND="15 8 * * 1-5")
 def test_slots_are_read_in_the_configured_time_zone(app):
     with app.app_context():
@@ -122,7 +138,7 @@ def test_slots_are_read_in_the_configured_time_zone(app):
 
 
 def test_a_failing_scheduled_job_leaves_its_slot_for_the_next_pass(app):
-    job = ScheduledJob("broken", "SCHEDULE_TEST_BROKEN", "tests.test_worker:_broken_job")
+    job = ScheduledJob("broken", "SCHEDULE_TEST_BROKEN", _broken_job)
     app.config["SCHEDULE_TEST_BROKEN"] = "* * * * *"
     with app_session(app) as session:
         with pytest.raises(RuntimeError):
@@ -205,7 +221,7 @@ def test_a_slow_worker_whose_claim_was_taken_over_does_not_do_the_work_twice(
         assert lookups.claim(session, job_id, first)  # a slow worker...
         later = first + timedelta(seconds=app.config["WORKER_CLAIM_TIMEOUT"] + 1)
         assert lookups.claim(session, job_id, later)  # ...the next one takes over
-        assert lookups.run_claimed(session, job_id, first) == 0  # the slow one gives up
+        assert lookups.run_claimed(session, job_id, first, LOOKUPS) == 0  # the slow one gives up
     assert outbox(kind="status_link") == []
     run_pass(app, schedules=False, now=utcnow() + timedelta(hours=1))
     assert len(outbox(kind="status_link")) == 1
@@ -214,13 +230,12 @@ def test_a_slow_worker_whose_claim_was_taken_over_does_not_do_the_work_twice(
 def test_a_look_up_that_keeps_failing_ends_dead_with_a_masked_error(
     app, monkeypatch, client, make_staff
 ):
-    from services.membership import status_checks
     from tests.support.staff import sign_in
 
     def broken(session, email):
         raise ValueError(f"cannot look up {email}")
 
-    monkeypatch.setattr(status_checks, "email_status_link", broken)
+    monkeypatch.setitem(LOOKUPS, lookups.LookupKind.STATUS_LINK, broken)
     with app_session(app) as session:
         lookups.enqueue(session, "status_link", email="ana@myshop.example")
     now = utcnow()

@@ -3,7 +3,7 @@ from flask import redirect, render_template, url_for
 import db
 from blueprints.optout import bp
 from blueprints.optout.forms import OptOutForm
-from services.privacy import opt_outs
+from services.membership import opt_outs
 
 # An unreadable link is "not found"; a genuine but old one is "gone".
 _LINK_PROBLEM_STATUS = {"invalid": 404, "expired": 410}

@@ -16,9 +16,9 @@ from services.accounts.importing import import_accounts, parse_csv, read_upload,
 from services.accounts.records import search_accounts
 from services.content.answer_feedback import answer_feedback
 from services.inbound.staff_answers import bounced_emails
-from services.jobs import lookups
 from services.mail import outbox
 from services.membership import reviews
+from services.queues import lookups
 from services.reports.inbox import close_report, guideline_title, report_counts, reports_with_status
 from services.tokens import ExpiredLink, InvalidLink
 from web.staff_audit import record_action

@@ -8,10 +8,10 @@ from blueprints.staff.forms import DecisionForm, DeclineForm, StaffAnswerForm
 from models import DeclineReason, MembershipRequest, RequestSource, StaffRole
 from services.accounts.records import accounts_for_email, review_hints
 from services.community.provisioning import task_for
+from services.events import detail_of
 from services.inbound.staff_answers import mail_of
 from services.jobs.worker import worker_health
 from services.membership import reviews
-from services.membership.events import detail_of
 from services.membership.invitations import current_invitation, effective_state
 from services.membership.request_states import staff_actions
 from services.membership.review_queue import (

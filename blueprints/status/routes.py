@@ -1,7 +1,7 @@
 """Where a request stands (/status) and a re-sent invitation (/resend).
 
 Neither page may tell a stranger whether an address is known. The answer is the
-same page either way: the form only queues a look-up (services.jobs.lookups)
+same page either way: the form only queues a look-up (services.queues.lookups)
 and the worker does the look-up and the email, so its timing is the same too.
 """
 
@@ -12,9 +12,9 @@ from flask import current_app, redirect, render_template, url_for
 import db
 from blueprints.status import bp
 from blueprints.status.forms import ResendForm, ResendFromStatusForm, StatusForm
-from services.jobs.lookups import enqueue
 from services.membership import resending, status_checks
 from services.membership.status_view import build_status_view
+from services.queues.lookups import LookupKind, enqueue
 from services.tokens import ExpiredLink, InvalidLink
 from web.rate_limits import limit_email_form
 
@@ -29,7 +29,7 @@ def check():
         )
         if token is not None:
             return redirect(url_for("status.show", token=token))
-        enqueue(db.get_session(), "status_link", email=form.email.data)
+        enqueue(db.get_session(), LookupKind.STATUS_LINK, email=form.email.data)
         return redirect(url_for("status.check_sent"))
     return render_template("status/check.html", form=form), (400 if form.errors else 200)
 
@@ -70,7 +70,7 @@ def resend_from_status(token):
 def resend():
     form = ResendForm()
     if form.validate_on_submit():
-        enqueue(db.get_session(), "resend", email=form.email.data)
+        enqueue(db.get_session(), LookupKind.RESEND, email=form.email.data)
         return redirect(url_for("status.resend_sent"))
     return render_template("status/resend.html", form=form), (400 if form.errors else 200)
 

@@ -6,7 +6,7 @@ from blueprints.subdomain.forms import EmailSubdomainsForm
 from services.accounts.subdomain_finder import MESSAGES, find_subdomain, host_of
 from services.content.guides import SUBDOMAIN_ANSWERS, answer_links
 from services.content.index import get_index
-from services.jobs.lookups import enqueue
+from services.queues.lookups import LookupKind, enqueue
 from web.rate_limits import limit_email_form
 
 
@@ -39,5 +39,5 @@ def email():
         status = 400 if request.method == "POST" else 200
         return render_template("subdomain/email.html", form=form), status
     # Only a queued look-up: the same work for every address (the worker sends).
-    enqueue(db.get_session(), "subdomain_list", address=form.email.data)
+    enqueue(db.get_session(), LookupKind.SUBDOMAIN_LIST, address=form.email.data)
     return render_template("subdomain/email_sent.html")

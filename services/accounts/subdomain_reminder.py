@@ -1,7 +1,7 @@
 """“Email me my subdomains”: the list goes only to users of paying accounts.
 
 The page answers the same for every address: the form only queues a look-up
-(services.jobs.lookups), and the worker does the look-up, the per-address limit
+(services.queues.lookups), and the worker does the look-up, the per-address limit
 and the email, so neither the answer nor its timing tells whether an address is
 known.
 """

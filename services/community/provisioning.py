@@ -2,7 +2,7 @@
 
 A task is a `community_provisioning` row written in the transaction that accepts
 the invitation. Whoever attempts it first claims it through the one claim helper
-(services.jobs.claims), commits the claim, and only then calls the platform,
+(services.queues.claims), commits the claim, and only then calls the platform,
 outside any open transaction; the outcome is saved only while the claim is still
 its own. So two senders (or a sender and the accepting browser) never provision
 the same person twice, and no row lock is held while the platform is slow. A
@@ -30,9 +30,9 @@ from services.community.task_moves import (
     hold_everyone,
     reopen_refused,
 )
-from services.jobs.claims import ClaimQueue
+from services.events import SYSTEM, record_event
 from services.mail import emails
-from services.membership.events import SYSTEM, record_event
+from services.queues.claims import ClaimQueue
 
 log = logging.getLogger(__name__)
 

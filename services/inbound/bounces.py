@@ -5,17 +5,17 @@
   the status page says so, re-sends and reminders stop until a new request).
 - Temporary failure (4.x.x): the diagnostic is noted on the email; nothing stops.
 - Complaint (ARF): the address gets no more email that isn't a direct answer
-  (services.privacy.opt_outs.record_complaint).
+  (services.membership.opt_outs.record_complaint).
 """
 
 from sqlalchemy import select
 
 from models import InboundKind, InboundStatus, MembershipRequest, OutboxEmail, OutboxStatus
+from services.events import SYSTEM, record_event
 from services.inbound.matching import TAG, THREAD, outbox_email_by_message_id, request_by_tag
 from services.inbound.reports import BOUNCE, COMPLAINT
-from services.membership.events import SYSTEM, record_event
+from services.membership.opt_outs import record_complaint
 from services.privacy.addresses import canonical_email
-from services.privacy.opt_outs import record_complaint
 
 KINDS = {BOUNCE: InboundKind.BOUNCE, COMPLAINT: InboundKind.COMPLAINT}
 

@@ -8,8 +8,8 @@ one open request has it ("matched by sender", which staff are shown).
 from sqlalchemy import select
 
 from models import OPEN_STATES, MembershipRequest, OutboxEmail
-from services.inbound.addresses import tags_in
 from services.mail.outbox import message_id as outbox_message_id
+from services.mail.reply_addresses import tags_in
 from services.privacy.addresses import canonical_email
 
 TAG = "tag"

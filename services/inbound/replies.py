@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from models import RequestState
 from services.dates import due_date_for
+from services.events import REQUESTER, record_event
 from services.mail import emails
-from services.membership.events import REQUESTER, record_event
 from services.membership.request_states import RequestChanged, may_move, move_request
 from settings import as_list
 

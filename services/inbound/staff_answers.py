@@ -14,11 +14,11 @@ from models import (
     OutboxEmail,
     OutboxStatus,
 )
+from services.events import record_event
 from services.inbound.matching import STAFF
 from services.inbound.receiving import attach
 from services.mail import emails
 from services.mail.outbox import message_id
-from services.membership.events import record_event
 from services.membership.references import normalize_reference
 
 UNMATCHED_PAGE = 100

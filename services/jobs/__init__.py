@@ -1,1 +1,1 @@
-"""Background work: the look-up queue, the job registry, the schedules and the worker pass."""
+"""At the top, what runs everything: the registry, the worker pass, the schedules, the purge."""

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from clock import utcnow
 from models import ScheduledRun
-from services.jobs.registry import SCHEDULED_JOBS, resolve
+from services.jobs.registry import SCHEDULED_JOBS
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def run_if_due(session, job, worker, now=None):
     except IntegrityError:
         session.rollback()  # this slot has run, or is running elsewhere
         return None
-    summary = str(resolve(job.target)(session, now))
+    summary = str(job.run(session, now))
     run.finished_at = utcnow()
     run.summary = summary[:2000]
     session.commit()

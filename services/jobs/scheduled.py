@@ -1,9 +1,10 @@
-"""The scheduled jobs' bodies: each takes (session, now) and returns a short summary."""
+"""What the scheduled jobs say they did: each calls one service and returns a one-line summary
+(the worker prints it and keeps it on the slot's row)."""
 
 from flask import current_app
 
+from services.jobs import retention
 from services.membership import invitation_reminders, invitations, review_queue
-from services.privacy import retention
 
 
 def expire_invitations(session, now):

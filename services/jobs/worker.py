@@ -19,7 +19,7 @@ import db
 from clock import as_utc, utcnow
 from models import OutboxEmail, OutboxStatus, ScheduledRun, WorkerHeartbeat
 from services.jobs import schedule
-from services.jobs.registry import QUEUE_JOBS, SCHEDULED_JOBS, resolve
+from services.jobs.registry import QUEUE_JOBS, SCHEDULED_JOBS
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _schedule(session, job, name, now, report):
 
 
 def _drain(session, job, now, report):
-    report.done[job.name] = resolve(job.target)(session, now or utcnow())
+    report.done[job.name] = job.run(session, now or utcnow())
 
 
 def _guarded(session, report, job_name, work, *args):

@@ -6,11 +6,10 @@ Every email about a request carries its reference and a status link.
 
 from flask import current_app, render_template
 
-from services import links
+from services import events, links
 from services.dates import local_today, long_date
-from services.inbound.addresses import reply_address_for
 from services.mail import outbox
-from services.membership import events
+from services.mail.reply_addresses import reply_address_for
 
 
 def _record(session, name, to, request=None, threading=None, **context):

@@ -26,9 +26,9 @@ from sqlalchemy import func, select
 
 from clock import utcnow
 from models import OutboxEmail, OutboxStatus
-from services.jobs.claims import ClaimQueue
 from services.privacy.addresses import keyed_hash
 from services.privacy.masking import mask_emails
+from services.queues.claims import ClaimQueue
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def record_email(
     """Add an email to the outbox in the caller's transaction and return the row.
 
     `reply_to` defaults to SUPPORT_EMAIL; an email about a request names the
-    request's own reply address instead (services.inbound.addresses).
+    request's own reply address instead (services.mail.reply_addresses).
     """
     row = OutboxEmail(
         kind=kind,

@@ -28,11 +28,11 @@ from models import (
     RequestState,
 )
 from services.accounts.records import paying_statuses
-from services.membership.events import SYSTEM
+from services.events import SYSTEM
 from services.membership.invitations import issue_invitation
+from services.membership.opt_outs import address_hash, opted_out_among
 from services.membership.references import new_reference
 from services.privacy.addresses import canonical_email
-from services.privacy.opt_outs import address_hash, opted_out_among
 
 # Keeps IN (...) lists well below SQLite's limit on bound parameters.
 _IN_CHUNK = 500

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from models import RequestSource, RequestState
 from services.accounts.records import paying_accounts_for_email
-from services.membership.events import SYSTEM
+from services.events import SYSTEM
+from services.membership.opt_outs import opted_out_among
 from services.membership.screening import latest_request_for, submit_request
 from services.privacy.addresses import AddressProblem, canonical_email, tidy_address
 from services.privacy.names import name_problem
-from services.privacy.opt_outs import opted_out_among
 
 # Requests in these states mean: invited already, a member, or someone already decided.
 _ALREADY = {

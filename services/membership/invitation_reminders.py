@@ -22,10 +22,10 @@ from sqlalchemy.orm import aliased
 
 from clock import utcnow
 from models import Invitation, MembershipRequest, RequestState
+from services.events import SYSTEM, record_event
 from services.mail import emails
-from services.membership.events import SYSTEM, record_event
 from services.membership.invitations import add_invitation
-from services.privacy.opt_outs import opted_out_among
+from services.membership.opt_outs import opted_out_among
 
 
 @dataclass

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from clock import utcnow
 from models import Invitation, MembershipRequest, RequestState
+from services.events import REQUESTER, SYSTEM, record_event
 from services.mail import emails
-from services.membership.events import REQUESTER, SYSTEM, record_event
 from services.membership.request_states import (
     EXPIRABLE,
     RequestChanged,

@@ -2,18 +2,18 @@
 
 The page must not tell a stranger whether an address is known, by its answer or
 by its timing. So the form does the same database work whatever the address:
-one INSERT of a `join_submission` look-up (services.jobs.lookups), nothing read.
+one INSERT of a `join_submission` look-up (services.queues.lookups), nothing read.
 The worker then makes the request and screens it, or, for an address that
 already has a request, emails it a status link; what happened (the reference,
 the outcome) goes only into an email.
 """
 
 from models import RequestSource
-from services.jobs.lookups import enqueue
+from services.events import REQUESTER
 from services.mail.address_limits import allow_email_to
-from services.membership.events import REQUESTER
 from services.membership.screening import create_submitted, screen_submitted
 from services.membership.status_checks import answer_repeat_submission
+from services.queues.lookups import LookupKind, enqueue
 
 
 def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
@@ -26,7 +26,7 @@ def receive_request(session, *, name, email, subdomain=None, source=RequestSourc
     """
     if not allow_email_to(email):
         return False
-    enqueue(session, "join_submission", name=name, email=email, subdomain=subdomain,
+    enqueue(session, LookupKind.JOIN_SUBMISSION, name=name, email=email, subdomain=subdomain,
             source=str(source), facebook_name=facebook_name)
     return True
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from clock import utcnow
 from models import MembershipRequest, RequestState
-from services.membership.events import REQUESTER, SYSTEM, record_event
+from services.events import REQUESTER, SYSTEM, record_event
 
 STAFF = "staff"  # the role of any actor that is a staff member's email address
 

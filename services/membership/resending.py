@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from clock import utcnow
 from models import RequestState
+from services.events import REQUESTER
 from services.mail import emails
 from services.mail.address_limits import allow_email_to
-from services.membership.events import REQUESTER
 from services.membership.invitations import issue_invitation, live_invitations
 from services.membership.request_states import RequestChanged
 from services.membership.screening import latest_request_for

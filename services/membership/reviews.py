@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from clock import utcnow
 from models import DeclineReason, RequestState
+from services.events import record_event
 from services.mail import emails
-from services.membership.events import record_event
 from services.membership.invitations import current_invitation, issue_invitation, revoke_invitation
 from services.membership.request_states import (
     APPROVABLE,

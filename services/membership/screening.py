@@ -15,8 +15,8 @@ from services.accounts.records import paying_accounts_for_email, review_hints
 from services.community import CommunityError, connector_for
 from services.community.task_report import problems
 from services.dates import due_date_for
+from services.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.mail import emails
-from services.membership.events import REQUESTER, SYSTEM, insert_event, record_event
 from services.membership.invitations import issue_invitation
 from services.membership.references import new_reference
 from services.membership.request_states import move_request

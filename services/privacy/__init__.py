@@ -1,1 +1,1 @@
-"""Personal data: canonical addresses, masking, opt-outs, and retention."""
+"""Personal data, at the bottom: canonical addresses and keyed hashes, masking, names."""

@@ -16,7 +16,7 @@ from models import (
     RequestState,
 )
 from services.dates import due_date_for
-from services.membership.events import record_event
+from services.events import record_event
 from services.membership.invitations import accept_invitation, expire_invitations, issue_invitation
 from services.membership.references import new_reference
 from services.membership.screening import submit_request

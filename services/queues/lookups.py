@@ -15,20 +15,35 @@ import functools
 import json
 import logging
 from datetime import timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 
 from clock import utcnow
 from models import JobStatus, PendingJob
-from services.jobs.claims import ClaimQueue
-from services.jobs.registry import LOOKUPS, resolve
 from services.privacy.masking import mask_emails
+from services.queues.claims import ClaimQueue
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
 
+
+class LookupKind(StrEnum):
+    """The kinds of look-up, as stored in `pending_job.kind`: never rename a value, or the
+    rows waiting at an upgrade stop running. services.jobs.registry.LOOKUPS says what runs each."""
+
+    JOIN_SUBMISSION = "join_submission"
+    # The next two were queued by /join before issue 22: kept for rows waiting at an upgrade.
+    SCREEN_REQUEST = "screen_request"
+    JOIN_REPEAT = "join_repeat"
+    RESEND = "resend"
+    STATUS_LINK = "status_link"
+    SUBDOMAIN_LIST = "subdomain_list"
+
+
+_KINDS = frozenset(LookupKind)
 
 def enqueue(session, kind, **payload):
     """Add a look-up to the queue in the caller's transaction.
@@ -36,7 +51,7 @@ def enqueue(session, kind, **payload):
     One Core INSERT: nothing reads the row back in the request, so the ORM's
     unit of work (a flush) would be pure cost on every form that queues work.
     """
-    if kind not in LOOKUPS:
+    if kind not in _KINDS:
         raise ValueError(f"unknown look-up {kind!r}")
     row = {"kind": kind, "payload": json.dumps(payload), "status": JobStatus.PENDING,
            "run_after": utcnow()}
@@ -70,8 +85,8 @@ def claim(session, job_id, now):
     return QUEUE.claim(session, job_id, now)
 
 
-def run_due(session, now=None):
-    """Do every look-up that is due; returns how many were done."""
+def run_due(session, now, handlers):
+    """Do every look-up that is due, each by `handlers[kind]`; returns how many were done."""
     now = now or utcnow()
     done = 0
     while True:  # batches, until nothing is left that this worker can claim
@@ -80,17 +95,17 @@ def run_due(session, now=None):
         for job_id in ids:
             if claim(session, job_id, now):
                 won += 1
-                done += run_claimed(session, job_id, now)
+                done += run_claimed(session, job_id, now, handlers)
         if len(ids) < BATCH or not won:
             return done
 
 
-def run_claimed(session, job_id, claimed_at):
-    """Do one claimed job; its work and its deletion commit together."""
+def run_claimed(session, job_id, claimed_at, handlers):
+    """Do one claimed job by `handlers[kind]`; its work and its deletion commit together."""
     job = session.get(PendingJob, job_id)
     kind, payload, attempts = job.kind, json.loads(job.payload), job.attempts
     try:
-        resolve(LOOKUPS[kind])(session, **payload)
+        handlers[kind](session, **payload)
         still_ours = session.execute(
             delete(PendingJob)
             .where(PendingJob.id == job_id, PendingJob.claimed_at == claimed_at)

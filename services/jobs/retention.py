@@ -33,7 +33,7 @@ from models import (
     ReportStatus,
     RequestState,
 )
-from services.membership.events import SYSTEM
+from services.events import SYSTEM
 from services.membership.request_states import ENDED, RequestChanged, move_request, states_that_can
 from services.privacy.addresses import keyed_hash
 from services.staff import audit

@@ -6,7 +6,7 @@ on /join later is explicit consent, so it is not blocked: the person gets a
 fresh request (a withdrawn one is not open) and, if matched, an invitation as
 usual. The opt-out row stays, so that request gets no reminder and a future
 bulk run still leaves the address alone. After the retention period the row
-keeps only a keyed hash of the address (services.privacy.retention), which still matches.
+keeps only a keyed hash of the address (services.jobs.retention), which still matches.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import InvitationOptOut, MembershipRequest, RequestState
 from services import links
-from services.membership.events import REQUESTER
+from services.events import REQUESTER
 from services.membership.invitations import revoke_invitation
 from services.membership.request_states import WITHDRAWABLE, RequestChanged, move_request
 from services.privacy.addresses import keyed_hash as address_hash
