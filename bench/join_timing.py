@@ -20,7 +20,6 @@ import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,16 +27,16 @@ import urllib.parse
 
 from harness import Server  # noqa: E402  (bench/ is the script's folder)
 from resend_timing import (  # noqa: E402
-    BIN,
     CSRF_RE,
     KNOWN,
-    ROOT,
     environment,
     percentile,
     pin_client,
     pin_server,
     prepare_database,
+    print_setup,
     request,
+    run_worker_once,
 )
 
 UNKNOWN = "nobody.here@elsewhere.example"
@@ -102,14 +101,11 @@ def main():
                             times[(path, email)].append(elapsed)
                         time.sleep(args.pause)
         # Everything was only queued; the worker does it (and proves it was real work).
-        subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        run_worker_once(env)
         made, waiting = requests_and_waiting(workdir)
 
-    print(f"{args.requests} POSTs per address and form after {args.warmup} untimed, random "
-          f"order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers")
-    if split:
-        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
+    print_setup(f"{args.requests} POSTs per address and form after {args.warmup} untimed, random "
+                f"order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers", split)
     worst = 0.0
     for path in FORMS:
         medians = {}

@@ -77,6 +77,19 @@ def prepare_database(env):
                    cwd=ROOT, env=env, check=True)
 
 
+def run_worker_once(env):
+    """One pass of the worker: the forms only queued their work, this does it."""
+    subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def print_setup(description, split):
+    """How the run was made: the requests, then which CPUs client and server had."""
+    print(description)
+    if split:
+        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
+
+
 def cpu_split():
     """(client CPUs, server CPUs): apart, as for a client on another machine; None on 1 CPU."""
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
@@ -179,14 +192,12 @@ def main():
                         times[email].append(elapsed)
                     time.sleep(args.pause)
         # The look-ups were only queued; the worker does them (and proves they were real).
-        subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        run_worker_once(env)
         sent, waiting = work_done(workdir)
 
-    print(f"{args.requests} POST /resend per address after {args.warmup} untimed, "
-          f"random order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers")
-    if split:
-        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
+    print_setup(f"{args.requests} POST /resend per address after {args.warmup} untimed, "
+                f"random order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers",
+                split)
     report = {}
     for label, email in (("known", KNOWN), ("unknown", UNKNOWN)):
         values = times[email]
