@@ -65,8 +65,7 @@ def vote(slug):
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
     ballot = _cast_vote(page.slug, form.helpful.data == "yes")
-    target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
-    response = redirect(target, 303)
+    response = _back_to_feedback(page.slug, ballot.state)
     _remember_voter(response, ballot.new_voter_id)
     return response
 
@@ -100,9 +99,12 @@ def comment(slug):
     voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
     if faq_votes.is_plausible_voter_id(voter_id):
         faq_votes.add_comment(db.get_session(), page.slug, voter_id, form.comment.data)
-    return redirect(
-        url_for("faq.answer", slug=page.slug, voted="commented", _anchor="feedback"), 303
-    )
+    return _back_to_feedback(page.slug, "commented")
+
+
+def _back_to_feedback(slug, voted):
+    """After a vote or a comment: the answer again, at its feedback part, saying what was done."""
+    return redirect(url_for("faq.answer", slug=slug, voted=voted, _anchor="feedback"), 303)
 
 
 @bp.get("/guidelines")
