@@ -42,7 +42,7 @@ from datetime import timedelta
 import db
 from app import create_app
 from models import Account, AccountUser
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 
 app = create_app()
 with app.app_context():
@@ -51,7 +51,7 @@ with app.app_context():
     account.users = [AccountUser(email={email!r}, email_normalized={email!r})]
     session.add(account)
     session.flush()
-    result = submit_request(session, name="Bench Member", email={email!r})
+    result = create_and_screen_request(session, name="Bench Member", email={email!r})
     assert result.request.state == "invited", result.request.state
     # An hour old, so the first queued re-send sends a fresh link (one within a
     # minute of the last is taken for a double click and sends nothing).

@@ -382,3 +382,18 @@ def test_old_slots_are_forgotten_but_each_jobs_latest_is_kept(app, run_worker):
         kept = sorted(session.execute(select(ScheduledRun.job, ScheduledRun.slot)).all())
     assert [job for job, _slot in kept] == ["often", "yearly"]
     assert kept[0][1] == old + timedelta(days=1)
+
+
+def test_a_screen_request_look_up_queued_before_issue_22_still_screens_its_request(app):
+    from models import RequestSource
+    from services.membership.events import REQUESTER
+    from services.membership.screening import create_submitted
+
+    with app_session(app) as session:
+        request_id, _existing = create_submitted(
+            session, "Zoe Park", "zoe@unknown.example", None, RequestSource.WEB, None, REQUESTER
+        )
+        lookups.enqueue(session, "screen_request", request_id=request_id)
+    run_pass(app, schedules=False, now=utcnow())
+    with app_session(app) as session:
+        assert session.get(MembershipRequest, request_id).state == RequestState.IN_REVIEW

@@ -40,7 +40,7 @@ QUEUE_JOBS = [
 LOOKUPS = {
     "join_submission": "services.membership.join_submissions:take_submission",
     # The next two were queued by /join before issue 22: kept for rows waiting at an upgrade.
-    "screen_request": "services.membership.screening:screen_submitted",
+    "screen_request": "services.membership.screening:screen_request",
     "join_repeat": "services.membership.status_checks:answer_repeat_submission",
     "resend": "services.membership.resending:resend_for_address",
     "status_link": "services.membership.status_checks:email_status_link",

@@ -12,12 +12,12 @@ from models import RequestSource
 from services.jobs.lookups import enqueue
 from services.mail.address_limits import allow_email_to
 from services.membership.events import REQUESTER
-from services.membership.screening import create_submitted, screen_submitted
+from services.membership.screening import create_submitted, screen_request
 from services.membership.status_checks import answer_repeat_submission
 
 
-def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
-                    facebook_name=None):
+def queue_join_submission(session, *, name, email, subdomain=None, source=RequestSource.WEB,
+                          facebook_name=None):
     """What /join and /facebook do: queue the submission; True when it was queued.
 
     Each submission counts one email against the mailbox's limit (+tags counted
@@ -43,5 +43,5 @@ def take_submission(session, *, name, email, subdomain=None, source=RequestSourc
     if request_id is None:
         answer_repeat_submission(session, email)
         return None
-    screen_submitted(session, request_id)
+    screen_request(session, request_id)
     return request_id
