@@ -25,18 +25,15 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import Server  # noqa: E402  (bench/ is the script's folder)
 from resend_timing import (  # noqa: E402
     CSRF_RE,
     KNOWN,
-    environment,
     percentile,
     pin_client,
-    pin_server,
-    prepare_database,
     print_setup,
     request,
     run_worker_once,
+    seeded_server,
 )
 
 UNKNOWN = "nobody.here@elsewhere.example"
@@ -86,10 +83,7 @@ def main():
 
     times = {(path, email): [] for path in FORMS for email in (KNOWN, UNKNOWN)}
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as workdir:
-        env = environment(workdir)
-        prepare_database(env)
-        server = Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz",
-                        preexec_fn=pin_server)
+        env, server = seeded_server(workdir, args.workers)
         with server:
             split = pin_client()
             rng = random.Random(args.seed)

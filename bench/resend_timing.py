@@ -77,6 +77,14 @@ def prepare_database(env):
                    cwd=ROOT, env=env, check=True)
 
 
+def seeded_server(workdir, workers):
+    """(environment, Server): gunicorn on the seeded database in workdir, off the client's CPU."""
+    env = environment(workdir)
+    prepare_database(env)
+    return env, Server(env, workers=workers, worker_class="sync", ready_path="/healthz",
+                       preexec_fn=pin_server)
+
+
 def run_worker_once(env):
     """One pass of the worker: the forms only queued their work, this does it."""
     subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
@@ -172,10 +180,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as workdir:
-        env = environment(workdir)
-        prepare_database(env)
-        server = Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz",
-                        preexec_fn=pin_server)
+        env, server = seeded_server(workdir, args.workers)
         with server:
             port = server.port
             split = pin_client()
