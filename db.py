@@ -23,7 +23,7 @@ of its own: see save_aside. PostgreSQL is left as it is.
 
 import select
 
-from flask import current_app, g, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request
 from sqlalchemy import create_engine, event, inspect, update
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,6 +125,14 @@ def get_session() -> Session:
         factory = "reading_sessionmaker" if reading else "sessionmaker"
         g.db_session = current_app.extensions[_EXTENSION_KEY][factory]()
     return g.db_session
+
+
+def get_or_404(model, ident):
+    """The row of `model` with this primary key in the request's session, or a 404."""
+    found = get_session().get(model, ident)
+    if found is None:
+        abort(404)
+    return found
 
 
 def new_session(app=None) -> Session:

@@ -20,24 +20,20 @@ import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 
-from harness import Server  # noqa: E402  (bench/ is the script's folder)
 from resend_timing import (  # noqa: E402
-    BIN,
     CSRF_RE,
     KNOWN,
-    ROOT,
-    environment,
     percentile,
     pin_client,
-    pin_server,
-    prepare_database,
+    print_setup,
     request,
+    run_worker_once,
+    seeded_server,
 )
 
 UNKNOWN = "nobody.here@elsewhere.example"
@@ -87,10 +83,7 @@ def main():
 
     times = {(path, email): [] for path in FORMS for email in (KNOWN, UNKNOWN)}
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as workdir:
-        env = environment(workdir)
-        prepare_database(env)
-        server = Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz",
-                        preexec_fn=pin_server)
+        env, server = seeded_server(workdir, args.workers)
         with server:
             split = pin_client()
             rng = random.Random(args.seed)
@@ -102,14 +95,11 @@ def main():
                             times[(path, email)].append(elapsed)
                         time.sleep(args.pause)
         # Everything was only queued; the worker does it (and proves it was real work).
-        subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        run_worker_once(env)
         made, waiting = requests_and_waiting(workdir)
 
-    print(f"{args.requests} POSTs per address and form after {args.warmup} untimed, random "
-          f"order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers")
-    if split:
-        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
+    print_setup(f"{args.requests} POSTs per address and form after {args.warmup} untimed, random "
+                f"order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers", split)
     worst = 0.0
     for path in FORMS:
         medians = {}

@@ -42,7 +42,7 @@ from datetime import timedelta
 import db
 from app import create_app
 from models import Account, AccountUser
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 
 app = create_app()
 with app.app_context():
@@ -51,7 +51,7 @@ with app.app_context():
     account.users = [AccountUser(email={email!r}, email_normalized={email!r})]
     session.add(account)
     session.flush()
-    result = submit_request(session, name="Bench Member", email={email!r})
+    result = create_and_screen_request(session, name="Bench Member", email={email!r})
     assert result.request.state == "invited", result.request.state
     # An hour old, so the first queued re-send sends a fresh link (one within a
     # minute of the last is taken for a double click and sends nothing).
@@ -75,6 +75,27 @@ def prepare_database(env):
                    stdout=subprocess.DEVNULL)
     subprocess.run([os.path.join(BIN, "python"), "-c", SEED.format(email=KNOWN)],
                    cwd=ROOT, env=env, check=True)
+
+
+def seeded_server(workdir, workers):
+    """(environment, Server): gunicorn on the seeded database in workdir, off the client's CPU."""
+    env = environment(workdir)
+    prepare_database(env)
+    return env, Server(env, workers=workers, worker_class="sync", ready_path="/healthz",
+                       preexec_fn=pin_server)
+
+
+def run_worker_once(env):
+    """One pass of the worker: the forms only queued their work, this does it."""
+    subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def print_setup(description, split):
+    """How the run was made: the requests, then which CPUs client and server had."""
+    print(description)
+    if split:
+        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
 
 
 def cpu_split():
@@ -159,10 +180,7 @@ def main():
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as workdir:
-        env = environment(workdir)
-        prepare_database(env)
-        server = Server(env, workers=args.workers, worker_class="sync", ready_path="/healthz",
-                        preexec_fn=pin_server)
+        env, server = seeded_server(workdir, args.workers)
         with server:
             port = server.port
             split = pin_client()
@@ -179,14 +197,12 @@ def main():
                         times[email].append(elapsed)
                     time.sleep(args.pause)
         # The look-ups were only queued; the worker does them (and proves they were real).
-        subprocess.run([os.path.join(BIN, "flask"), "--app", "app", "worker", "--once"],
-                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        run_worker_once(env)
         sent, waiting = work_done(workdir)
 
-    print(f"{args.requests} POST /resend per address after {args.warmup} untimed, "
-          f"random order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers")
-    if split:
-        print(f"client on CPU {sorted(split[0])}, server on CPU {sorted(split[1])}")
+    print_setup(f"{args.requests} POST /resend per address after {args.warmup} untimed, "
+                f"random order, {args.pause * 1000:.0f} ms apart, {args.workers} gunicorn workers",
+                split)
     report = {}
     for label, email in (("known", KNOWN), ("unknown", UNKNOWN)):
         values = times[email]

@@ -165,26 +165,9 @@ def make_sqlite(directory):
 
 
 def make_postgres(admin_url):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.support.database import scratch_postgres
 
-    from models import Base
-
-    name = f"lobby_bench_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
+    return scratch_postgres(admin_url, f"lobby_bench_{secrets.token_hex(4)}")
 
 
 def bench_env(database_url, directory):

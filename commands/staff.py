@@ -40,25 +40,25 @@ def create(email, role, password):
 @click.argument("email")
 def deactivate(email):
     """Stop a staff user from signing in (their sessions end now)."""
-    session = db.get_session()
-    try:
-        user = deactivate_staff_user(session, email)
-    except StaffUserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    audit.record(session, "cli", "staff_deactivated", "staff", user.email)
-    session.commit()
-    click.echo(f"Staff user {user.email} deactivated.")
+    _change_staff_user(deactivate_staff_user, email, "staff_deactivated",
+                       "Staff user {email} deactivated.")
 
 
 @group.command("reset-2fa")
 @click.argument("email")
 def reset_2fa(email):
     """Forget a staff user's second factor: they set up a new one at next sign-in."""
+    _change_staff_user(reset_two_factor_of, email, "staff_2fa_reset",
+                       "The second factor of {email} is reset; they set up a new one at next sign-in.")
+
+
+def _change_staff_user(change, email, action, done_message):
+    """Look the user up and change them, audit it as the CLI, commit, and say what was done."""
     session = db.get_session()
     try:
-        user = reset_two_factor_of(session, email)
+        user = change(session, email)
     except StaffUserError as exc:
         raise click.ClickException(str(exc)) from exc
-    audit.record(session, "cli", "staff_2fa_reset", "staff", user.email)
+    audit.record(session, "cli", action, "staff", user.email)
     session.commit()
-    click.echo(f"The second factor of {user.email} is reset; they set up a new one at next sign-in.")
+    click.echo(done_message.format(email=user.email))

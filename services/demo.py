@@ -17,7 +17,7 @@ from models import (
 from services.dates import due_date_for
 from services.events import record_event
 from services.membership.invitations import accept_invitation, issue_invitation
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from services.privacy.addresses import canonical_email
 from services.staff.users import create_staff_user
 
@@ -71,21 +71,21 @@ def seed_demo(session):
     session.flush()
 
     # invited: a user of an active account.
-    submit_request(session, name="Ana Lima", email="ana@myshop.example", subdomain="myshop")
+    create_and_screen_request(session, name="Ana Lima", email="ana@myshop.example", subdomain="myshop")
     # joined: no account matched, so staff reviewed and approved it; then accepted.
-    joined = submit_request(
+    joined = create_and_screen_request(
         session, name="Omar Haddad", email="omar@partner-agency.example", subdomain="greenleaf"
     ).request
     accept_invitation(session, issue_invitation(session, joined, DEMO_STAFF_EMAIL))
     # in review: a trial account's user and an unknown address; one of them overdue.
-    submit_request(session, name="Dev Patel", email="dev@bluebird.example", subdomain="bluebird")
-    overdue = submit_request(
+    create_and_screen_request(session, name="Dev Patel", email="dev@bluebird.example", subdomain="bluebird")
+    overdue = create_and_screen_request(
         session, name="Hana Ito", email="hana@gmail.example", subdomain="myshop"
     ).request
     overdue.review_started_at = utcnow() - timedelta(days=6)
     overdue.created_at = overdue.review_started_at
     overdue.due_on = due_date_for(overdue.review_started_at)
-    submit_request(
+    create_and_screen_request(
         session,
         name="Ivan Petrov",
         email="ivan@facebook-fan.example",
@@ -93,14 +93,14 @@ def seed_demo(session):
         facebook_name="Ivan P.",
     )
     # declined.
-    declined = submit_request(session, name="Eve Stone", email="eve@oldco.example").request
+    declined = create_and_screen_request(session, name="Eve Stone", email="eve@oldco.example").request
     declined.state = RequestState.DECLINED
     declined.decided_at = utcnow()
     declined.decided_by = DEMO_STAFF_EMAIL
     declined.decline_reason = DECLINE_REASONS[0][1]
     record_event(session, declined, "declined", DEMO_STAFF_EMAIL, reason=DECLINE_REASONS[0][0])
     # expired: invited long ago, never accepted.
-    expired = submit_request(session, name="Carla Diaz", email="carla@northwind.example").request
+    expired = create_and_screen_request(session, name="Carla Diaz", email="carla@northwind.example").request
     for invitation in expired.invitations:
         invitation.expires_at = utcnow() - timedelta(days=1)
     expired.state = RequestState.EXPIRED

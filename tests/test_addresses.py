@@ -136,9 +136,9 @@ def test_the_join_form_refuses_look_alikes_and_writes_nothing(app, client, outbo
 def _invited_a_while_ago(app):
     _paying_ben(app)
     with app_session(app) as session:
-        from services.membership.screening import submit_request
+        from services.membership.screening import create_and_screen_request
 
-        request = submit_request(session, name="Ben Ode", email=BEN).request
+        request = create_and_screen_request(session, name="Ben Ode", email=BEN).request
         request.invitations[0].created_at -= timedelta(minutes=5)
 
 
@@ -168,9 +168,9 @@ def test_the_per_address_limit_counts_every_spelling_as_one_address(
     app, client, outbox, run_worker
 ):
     with app_session(app) as session:
-        from services.membership.screening import submit_request
+        from services.membership.screening import create_and_screen_request
 
-        submit_request(session, name="Ben Ode", email=BEN)  # in review: no paying account
+        create_and_screen_request(session, name="Ben Ode", email=BEN)  # in review: no paying account
     before = len(outbox(kind="review_status"))
     for typed in SAME[:4]:
         _post(client, "/resend", email=typed)
@@ -239,9 +239,9 @@ def test_the_staff_console_shows_punycode_and_flags_what_staff_should_check(
 
 def test_emails_escape_the_name_they_show(app, outbox):
     with app_session(app) as session:
-        from services.membership.screening import submit_request
+        from services.membership.screening import create_and_screen_request
 
-        submit_request(session, name="Ana <b>Lima</b> & co", email="ana@elsewhere.example")
+        create_and_screen_request(session, name="Ana <b>Lima</b> & co", email="ana@elsewhere.example")
     [email] = outbox(kind="in_review")
     assert "Ana &lt;b&gt;Lima&lt;/b&gt; &amp; co" in email.body_html
     assert "<b>Lima" not in email.body_html

@@ -10,7 +10,7 @@ from models import Invitation, InvitationOptOut, MembershipRequest, RequestState
 from services.membership.bulk_invitations import send_new
 from services.membership.invitations import accept_invitation, find_invitation, revoke_invitation
 from services.membership.opt_outs import opt_out
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from tests.support.builders import invitation_token
 
 
@@ -113,7 +113,7 @@ def test_who_opted_out_and_then_asked_to_join_is_invited_but_not_reminded(
     with use_session() as session:
         opt_out(session, _request_of(session, "ben@myshop.example"))
     with use_session() as session:
-        result = submit_request(session, name="Ben Ode", email="ben@myshop.example")
+        result = create_and_screen_request(session, name="Ben Ode", email="ben@myshop.example")
         assert result.created and result.request.state == RequestState.INVITED
     _age_invitations(use_session, days=8, email="ben@myshop.example")
     runner.invoke(args=["invitations", "remind"])

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from models import Event, MembershipRequest, OutboxEmail, OutboxStatus, PendingJob, RequestState
 from services.dates import long_date
 from services.membership import screening
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 from tests.support.servers import free_port
@@ -384,7 +384,7 @@ def test_two_simultaneous_submissions_make_one_request(app, make_account, monkey
     def submit(email):
         try:
             with app_session(app) as session:
-                result = submit_request(session, name="Ana Lima", email=email)
+                result = create_and_screen_request(session, name="Ana Lima", email=email)
                 results.append((result.request.id, result.created))
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
@@ -415,7 +415,7 @@ def test_a_member_who_asks_again_is_told_to_log_in_not_invited_again(
 ):
     from models import MembershipRequest, RequestState
     from services.membership.invitations import accept_invitation, issue_invitation
-    from services.membership.screening import submit_request
+    from services.membership.screening import create_and_screen_request
 
     make_account("myshop", "active", ["ana@myshop.example"])
     request_id = make_request(name="Ana Lima", email="ana@myshop.example")
@@ -424,7 +424,7 @@ def test_a_member_who_asks_again_is_told_to_log_in_not_invited_again(
         accept_invitation(session, issue_invitation(session, request))
     invitations_before = len(outbox(kind="invitation"))
     with use_session() as session:
-        result = submit_request(session, name="Ana Lima", email="ANA@myshop.example")
+        result = create_and_screen_request(session, name="Ana Lima", email="ANA@myshop.example")
         assert result.created is False
         assert result.request.id == request_id
         assert result.request.state == RequestState.JOINED

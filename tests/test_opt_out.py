@@ -7,7 +7,7 @@ from models import Event, InvitationOptOut, MembershipRequest, RequestState
 from services import tokens
 from services.membership.bulk_invitations import send_new
 from services.membership.invitations import find_invitation
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from tests.support.builders import invitation_token, opt_out_path
 from tests.support.forms import csrf_token_from
 
@@ -117,7 +117,7 @@ def test_after_opting_out_asking_to_join_gives_a_fresh_request(
 ):
     post_form(opt_out_path(invitation_email), {})
     with use_session() as session:
-        result = submit_request(session, name="Ana Lima", email="ana@myshop.example")
+        result = create_and_screen_request(session, name="Ana Lima", email="ana@myshop.example")
         assert result.created
         assert result.request.state == RequestState.INVITED
     with use_session() as session:
@@ -128,7 +128,7 @@ def test_after_opting_out_asking_to_join_gives_a_fresh_request(
 def test_the_new_request_can_be_opted_out_too(client, post_form, invitation_email, use_session, outbox):
     post_form(opt_out_path(invitation_email), {})
     with use_session() as session:
-        submit_request(session, name="Ana Lima", email="ana@myshop.example")
+        create_and_screen_request(session, name="Ana Lima", email="ana@myshop.example")
     newest = outbox(kind="invitation")[-1]
     page = client.get(opt_out_path(newest)).get_data(as_text=True)
     assert "confirm?" in page  # a live invitation to stop, not the done page

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import DeclineReason, Event, Invitation, MembershipRequest, RequestState
 from services.membership import invitations, resending, reviews
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from tests.support.database import app_session
 from tests.support.forms import csrf_token_from
 
@@ -42,14 +42,14 @@ def _run_together(*actions):
 def _invited(app, make_account, minutes_ago=5):
     make_account("myshop", "active", [ANA])
     with app_session(app) as session:
-        request = submit_request(session, name="Ana Lima", email=ANA).request
+        request = create_and_screen_request(session, name="Ana Lima", email=ANA).request
         request.invitations[0].created_at -= timedelta(minutes=minutes_ago)
         return request.id
 
 
 def _in_review(app):
     with app_session(app) as session:
-        request = submit_request(session, name="Uma Lee", email="uma@elsewhere.example").request
+        request = create_and_screen_request(session, name="Uma Lee", email="uma@elsewhere.example").request
         session.add(DeclineReason(title="No account", body="No paying account."))
         return request.id
 
@@ -122,7 +122,7 @@ def test_accept_racing_decline_ends_in_one_state_and_never_a_500(
 ):
     make_account("myshop", "active", [ANA])
     with app_session(app) as session:
-        request = submit_request(session, name="Ana Lima", email=ANA).request
+        request = create_and_screen_request(session, name="Ana Lima", email=ANA).request
         session.add(DeclineReason(title="No account", body="No paying account."))
         request_id = request.id
     token = outbox(kind="invitation")[0].body_text.split("/invite/")[1].split()[0]

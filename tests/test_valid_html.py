@@ -28,7 +28,7 @@ from services.inbound.receiving import receive_message
 from services.links import opt_out_token, status_token
 from services.membership.invitations import issue_invitation
 from services.membership.opt_outs import opt_out
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request
 from services.reports.intake import close_report, find_report, submit_report
 from services.staff.invites import invite as invite_staff
 from tests.support.database import app_session
@@ -59,7 +59,7 @@ def _seed(app):
     """The demo data, plus what the demo lacks: a live invitation, reports, votes, a failure."""
     with app_session(app) as session:
         seed_demo(session)
-        withdrawn = submit_request(session, name="Ben Okafor", email="ben@myshop.example").request
+        withdrawn = create_and_screen_request(session, name="Ben Okafor", email="ben@myshop.example").request
         opt_out(session, withdrawn)
         requests = list(session.scalars(select(MembershipRequest).order_by(MembershipRequest.id)))
         invitee = next(r for r in requests if r.email == "ana@myshop.example")

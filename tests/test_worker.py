@@ -12,13 +12,16 @@ from models import (
     MembershipRequest,
     OutboxStatus,
     PendingJob,
+    RequestSource,
     RequestState,
     ScheduledRun,
 )
+from services.events import REQUESTER
 from services.jobs import schedule
 from services.jobs.registry import LOOKUPS, SCHEDULED_JOBS, ScheduledJob
 from services.jobs.worker import run_pass
 from services.mail import outbox as outbox_service
+from services.membership.screening import create_submitted
 from services.queues import lookups
 from tests.support.builders import build_request
 from tests.support.database import app_session
@@ -397,3 +400,14 @@ def test_old_slots_are_forgotten_but_each_jobs_latest_is_kept(app, run_worker):
         kept = sorted(session.execute(select(ScheduledRun.job, ScheduledRun.slot)).all())
     assert [job for job, _slot in kept] == ["often", "yearly"]
     assert kept[0][1] == old + timedelta(days=1)
+
+
+def test_a_screen_request_look_up_queued_before_issue_22_still_screens_its_request(app):
+    with app_session(app) as session:
+        request_id, _existing = create_submitted(
+            session, "Zoe Park", "zoe@unknown.example", None, RequestSource.WEB, None, REQUESTER
+        )
+        lookups.enqueue(session, "screen_request", request_id=request_id)
+    run_pass(app, schedules=False, now=utcnow())
+    with app_session(app) as session:
+        assert session.get(MembershipRequest, request_id).state == RequestState.IN_REVIEW

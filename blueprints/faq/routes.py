@@ -1,4 +1,4 @@
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
 import db
 from blueprints.faq import bp
@@ -47,6 +47,15 @@ def _unknown_answer(content, slug):
     return html, 404
 
 
+def _posted_to(slug):
+    """(content, page) of the answer a vote or comment is for; else the not-found page, as a 404."""
+    content = get_index()
+    page, _alias = content.resolve(slug)
+    if page is None:
+        abort(make_response(_unknown_answer(content, slug)))
+    return content, page
+
+
 def _vote_limit():
     return current_app.config["RATELIMIT_VOTES"]
 
@@ -57,16 +66,12 @@ def _vote_limit():
 @limiter.limit(_vote_limit)
 def vote(slug):
     """Record a vote (CSRF-checked by the browser's own headers: see same_site_only)."""
-    content = get_index()
-    page, _alias = content.resolve(slug)
-    if page is None:
-        return _unknown_answer(content, slug)
+    _content, page = _posted_to(slug)
     form = VoteForm()
     if not form.validate_on_submit():
         abort(400)  # only a hand-made request sends anything but Yes or No
     ballot = _cast_vote(page.slug, form.helpful.data == "yes")
-    target = url_for("faq.answer", slug=page.slug, voted=ballot.state, _anchor="feedback")
-    response = redirect(target, 303)
+    response = _back_to_feedback(page.slug, ballot.state)
     _remember_voter(response, ballot.new_voter_id)
     return response
 
@@ -90,19 +95,19 @@ def _remember_voter(response, voter_id):
 
 @bp.post("/faq/<slug>/comment")
 def comment(slug):
-    content = get_index()
-    page, _alias = content.resolve(slug)
-    if page is None:
-        return _unknown_answer(content, slug)
+    content, page = _posted_to(slug)
     form = CommentForm()
     if not form.validate_on_submit():
         return answer_response(content, page, "no", comment_form=form, status=400)
     voter_id = request.cookies.get(faq_votes.VOTER_COOKIE, "")
     if faq_votes.is_plausible_voter_id(voter_id):
         faq_votes.add_comment(db.get_session(), page.slug, voter_id, form.comment.data)
-    return redirect(
-        url_for("faq.answer", slug=page.slug, voted="commented", _anchor="feedback"), 303
-    )
+    return _back_to_feedback(page.slug, "commented")
+
+
+def _back_to_feedback(slug, voted):
+    """After a vote or a comment: the answer again, at its feedback part, saying what was done."""
+    return redirect(url_for("faq.answer", slug=slug, voted=voted, _anchor="feedback"), 303)
 
 
 @bp.get("/guidelines")

@@ -17,7 +17,7 @@ from blueprints.join.forms import FacebookForm, JoinForm
 from clock import utcnow
 from models import RequestSource
 from services.dates import due_date_for, long_date
-from services.membership.join_submissions import receive_request
+from services.membership.join_submissions import queue_join_submission
 from services.privacy.addresses import canonical_email, keyed_hash
 from services.privacy.masking import mask_address
 from web.http_cache import no_store
@@ -46,7 +46,7 @@ def _ask(form, template, source):
     if not form.validate_on_submit():
         return render_template(template, form=form), 400 if form.errors else 200
     if not _asked_lately(form.email.data):
-        receive_request(
+        queue_join_submission(
             db.get_session(),
             name=form.name.data,
             email=form.email.data,

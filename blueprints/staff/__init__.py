@@ -2,17 +2,22 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from blueprints.staff import (  # noqa: E402,F401  (routes attach to bp)
-    account_routes,
+# One module per part of the console; the routes attach to bp.
+from blueprints.staff import (  # noqa: E402,F401
+    accounts_routes,
+    answer_feedback_routes,
     audit_routes,
     auth,
-    community_routes,
-    console_routes,
+    decline_reason_routes,
     health_routes,
+    inbound_mail_routes,
     invitations_routes,
-    mail_routes,
-    people_routes,
-    routes,
+    my_account_routes,
+    outbox_routes,
+    platform_problems_routes,
+    queue_routes,
+    reports_routes,
     sso_routes,
+    staff_users_routes,
     two_factor_routes,
 )

@@ -24,6 +24,11 @@ class ButtonForm(FlaskForm):
     """A bare button that still carries a CSRF token (sign out, approve, retry, ...)."""
 
 
+def _at_most(chars, what):
+    """A length limit whose error names the field: "Keep the note under 2,000 characters."."""
+    return Length(max=chars, message=f"Keep the {what} under {chars:,} characters.")
+
+
 def _id_or_none(value):
     """A row id from a select whose placeholder option has the empty value."""
     return int(value) if value not in ("", None) else None
@@ -45,7 +50,7 @@ class DeclineForm(DecisionForm):
     )
     note = TextAreaField(
         "A note to add to the email",
-        validators=[Optional(), Length(max=2000, message="Keep the note under 2,000 characters.")],
+        validators=[Optional(), _at_most(2000, "note")],
     )
 
 
@@ -77,7 +82,7 @@ class CloseReportForm(FlaskForm):
         "Outcome (the reporter sees this)",
         validators=[
             DataRequired("Write what happened, for the person who reported it."),
-            Length(max=2000, message="Keep the outcome under 2,000 characters."),
+            _at_most(2000, "outcome"),
         ],
     )
 
@@ -133,10 +138,7 @@ class AuditFilterForm(FlaskForm):
 class StaffAnswerForm(FlaskForm):
     answer = TextAreaField(
         "Your answer",
-        validators=[
-            DataRequired("Write your answer."),
-            Length(max=5000, message="Keep the answer under 5,000 characters."),
-        ],
+        validators=[DataRequired("Write your answer."), _at_most(5000, "answer")],
     )
 
 

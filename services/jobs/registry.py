@@ -42,7 +42,7 @@ class ScheduledJob:
 
 LOOKUPS = {
     LookupKind.JOIN_SUBMISSION: join_submissions.take_submission,
-    LookupKind.SCREEN_REQUEST: screening.screen_submitted,
+    LookupKind.SCREEN_REQUEST: screening.screen_request,
     LookupKind.JOIN_REPEAT: status_checks.answer_repeat_submission,
     LookupKind.RESEND: resending.resend_for_address,
     LookupKind.STATUS_LINK: status_checks.email_status_link,

@@ -233,7 +233,7 @@ def invite_address(session, candidate):
     """Create an import request in state invited and send its invitation.
 
     Import requests skip screening (the address is known to be a paying
-    account's), so this does not go through submit_request. Returns False when
+    account's), so this does not go through create_and_screen_request. Returns False when
     a request for the address appeared meanwhile (the unique index said so).
     """
     for _attempt in range(5):

@@ -15,7 +15,7 @@ from models import RequestSource, RequestState
 from services.accounts.records import paying_accounts_for_email
 from services.events import SYSTEM
 from services.membership.opt_outs import opted_out_among
-from services.membership.screening import latest_request_for, submit_request
+from services.membership.screening import create_and_screen_request, latest_request_for
 from services.privacy.addresses import AddressProblem, canonical_email, tidy_address
 from services.privacy.names import name_problem
 
@@ -101,7 +101,7 @@ def _invite_one(session, email, name):
         return "already"
     if not paying_accounts_for_email(session, email):
         return "not_matched"
-    result = submit_request(
+    result = create_and_screen_request(
         session,
         name=name or name_from_email(email),
         email=email,

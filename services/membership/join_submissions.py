@@ -11,13 +11,13 @@ the outcome) goes only into an email.
 from models import RequestSource
 from services.events import REQUESTER
 from services.mail.address_limits import allow_email_to
-from services.membership.screening import create_submitted, screen_submitted
+from services.membership.screening import create_submitted, screen_request
 from services.membership.status_checks import answer_repeat_submission
 from services.queues.lookups import LookupKind, enqueue
 
 
-def receive_request(session, *, name, email, subdomain=None, source=RequestSource.WEB,
-                    facebook_name=None):
+def queue_join_submission(session, *, name, email, subdomain=None, source=RequestSource.WEB,
+                          facebook_name=None):
     """What /join and /facebook do: queue the submission; True when it was queued.
 
     Each submission counts one email against the mailbox's limit (+tags counted
@@ -43,5 +43,5 @@ def take_submission(session, *, name, email, subdomain=None, source=RequestSourc
     if request_id is None:
         answer_repeat_submission(session, email)
         return None
-    screen_submitted(session, request_id)
+    screen_request(session, request_id)
     return request_id

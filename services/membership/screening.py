@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class SubmitResult:
+class CreateResult:
     request: MembershipRequest
     created: bool
 
@@ -53,7 +53,7 @@ def latest_request_for(session, email):
     )
 
 
-def submit_request(
+def create_and_screen_request(
     session,
     *,
     name,
@@ -65,7 +65,7 @@ def submit_request(
 ):
     """Create a request and screen it now, or return the one this address already has.
 
-    For commands and tests; the web forms use join_submissions.receive_request,
+    For commands and tests; the web forms use join_submissions.queue_join_submission,
     which leaves all of this to the worker.
 
     An open request is returned as it is; so is the request of someone who has
@@ -80,10 +80,10 @@ def submit_request(
         session, name, email, subdomain, source, facebook_name, actor
     )
     if existing is not None:
-        return SubmitResult(existing, created=False)
+        return CreateResult(existing, created=False)
     request = session.get(MembershipRequest, request_id)
-    screen_request(session, request)
-    return SubmitResult(request, created=True)
+    _screen(session, request)
+    return CreateResult(request, created=True)
 
 
 def existing_request_for(session, email):
@@ -166,7 +166,7 @@ def _insert_request_statement(dialect):
     return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-def screen_request(session, request):
+def _screen(session, request):
     """The automatic check: a user of a paying account is invited, anyone else reviewed.
 
     Someone the community platform already knows needs no invitation: the
@@ -216,8 +216,12 @@ def send_to_review(session, request):
         emails.send_staff_new_review(session, request, hints, staff_address, failing)
 
 
-def screen_submitted(session, request_id):
-    """The worker's half of a submission: screen it, unless that is done already."""
+def screen_request(session, request_id):
+    """Screen the request with this id, unless that is done already.
+
+    The worker's half of a join submission, and what a `screen_request` look-up
+    queued before issue 22 runs.
+    """
     request = session.get(MembershipRequest, request_id)
     if request is not None and request.state == RequestState.SUBMITTED:
-        screen_request(session, request)
+        _screen(session, request)

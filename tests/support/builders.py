@@ -19,7 +19,7 @@ from services.dates import due_date_for
 from services.events import record_event
 from services.membership.invitations import accept_invitation, expire_invitations, issue_invitation
 from services.membership.references import new_reference
-from services.membership.screening import submit_request
+from services.membership.screening import create_and_screen_request as submit_request
 from services.privacy.addresses import canonical_email
 
 STATES = ["invited", "expired", "in_review", "overdue", "declined", "joined", "withdrawn"]

@@ -26,18 +26,30 @@ def postgres_url():
     if not ON_POSTGRES:
         yield None
         return
-    name = f"lobby_test_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    url, drop = scratch_postgres(TEST_DATABASE_URL, f"lobby_test_{os.getpid()}_{secrets.token_hex(3)}")
+    yield url
+    drop()
+
+
+def scratch_postgres(admin_url, name):
+    """A new PostgreSQL database `name` on admin_url's server, with the schema: (its URL, drop).
+
+    The test session's private database, and bench/workers.py's throwaway one.
+    """
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
 
 
 def base_test_config(tmp_path, database_url):

@@ -3,7 +3,7 @@
 And the invitation link itself: set a password (then enrol the second factor) or use SSO.
 """
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
@@ -54,16 +54,9 @@ def people_invite():
     return _render_people(invite_form=form, status=400)
 
 
-def _user_or_404(user_id):
-    user = db.get_session().get(StaffUser, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _change(user_id, change, action, done_message, detail=None):
     """Apply one change to a staff user from a button form; the last-admin rule may refuse."""
-    user = _user_or_404(user_id)
+    user = db.get_or_404(StaffUser, user_id)
     if ButtonForm().validate_on_submit():
         try:
             change(db.get_session(), user)

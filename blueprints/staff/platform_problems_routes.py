@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, url_for
 import db
 from blueprints.staff import bp
 from blueprints.staff.forms import ButtonForm
-from blueprints.staff.routes import _request_or_404
+from blueprints.staff.queue_routes import request_or_404
 from models import StaffRole
 from services.community.provisioning import PROVISIONED, REFUSED, try_again
 from services.community.task_report import problems
@@ -30,7 +30,7 @@ def community_problems():
 @bp.post("/requests/<int:request_id>/community-retry")
 @requires_role(StaffRole.REVIEWER)
 def community_retry(request_id):
-    membership_request = _request_or_404(request_id)
+    membership_request = request_or_404(request_id)
     if ButtonForm().validate_on_submit():
         outcome = try_again(db.get_session(), membership_request)
         record_action("community_retry", "request", request_id, detail=str(outcome))

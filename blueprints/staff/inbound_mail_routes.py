@@ -8,7 +8,7 @@ from flask import abort, flash, g, redirect, render_template, url_for
 import db
 from blueprints.staff import bp
 from blueprints.staff.forms import AttachMailForm, ButtonForm, StaffAnswerForm
-from blueprints.staff.routes import _render_request, _request_or_404
+from blueprints.staff.queue_routes import render_request, request_or_404
 from models import InboundMessage, StaffRole
 from services.inbound import staff_answers
 from web.staff_audit import record_action
@@ -18,12 +18,12 @@ from web.staff_roles import requires_role
 @bp.post("/requests/<int:request_id>/answer")
 @requires_role(StaffRole.REVIEWER)
 def answer_reply(request_id):
-    membership_request = _request_or_404(request_id)
+    membership_request = request_or_404(request_id)
     form = StaffAnswerForm()
     if membership_request.purged_at is not None:
         abort(404)
     if not form.validate_on_submit():
-        return _render_request(membership_request, answer_form=form, status=400)
+        return render_request(membership_request, answer_form=form, status=400)
     staff_answers.answer_request(
         db.get_session(), membership_request, g.staff_user.email, form.answer.data
     )
@@ -51,13 +51,6 @@ def unmatched_mail():
     return _unmatched_page()
 
 
-def _message_or_404(message_id):
-    message = db.get_session().get(InboundMessage, message_id)
-    if message is None:
-        abort(404)
-    return message
-
-
 def _request_named_by(form):
     """The request the form's reference names, or None with the field's error set."""
     if not form.validate_on_submit():
@@ -71,7 +64,7 @@ def _request_named_by(form):
 @bp.post("/mail/<int:message_id>/attach")
 @requires_role(StaffRole.REVIEWER)
 def mail_attach(message_id):
-    message = _message_or_404(message_id)
+    message = db.get_or_404(InboundMessage, message_id)
     form = AttachMailForm()
     target = _request_named_by(form)
     if target is None:
@@ -87,7 +80,7 @@ def mail_attach(message_id):
 @bp.post("/mail/<int:message_id>/discard")
 @requires_role(StaffRole.REVIEWER)
 def mail_discard(message_id):
-    message = _message_or_404(message_id)
+    message = db.get_or_404(InboundMessage, message_id)
     if ButtonForm().validate_on_submit() and staff_answers.discard(db.get_session(), message):
         record_action("mail_discarded", "inbound_message", message.id)
         flash("Discarded: its text is gone.", "success")

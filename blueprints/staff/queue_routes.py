@@ -1,6 +1,9 @@
-"""The review queue and one request's page with its actions (approve, decline, ...)."""
+"""The review queue and one request's page with its actions (approve, decline, ...).
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+request_or_404 and render_request serve the other pages that act on one request.
+"""
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 import db
 from blueprints.staff import bp
@@ -51,11 +54,8 @@ def queue():
     )
 
 
-def _request_or_404(request_id):
-    found = db.get_session().get(MembershipRequest, request_id)
-    if found is None:
-        abort(404)
-    return found
+def request_or_404(request_id):
+    return db.get_or_404(MembershipRequest, request_id)
 
 
 def _decline_form(session):
@@ -66,7 +66,7 @@ def _decline_form(session):
     return form
 
 
-def _render_request(membership_request, decline_form=None, status=200, answer_form=None):
+def render_request(membership_request, decline_form=None, status=200, answer_form=None):
     session = db.get_session()
     return (
         render_template(
@@ -92,7 +92,7 @@ def _render_request(membership_request, decline_form=None, status=200, answer_fo
 @bp.get("/requests/<int:request_id>")
 @requires_role(StaffRole.REVIEWER)
 def request_detail(request_id):
-    return _render_request(_request_or_404(request_id))
+    return render_request(request_or_404(request_id))
 
 
 AUDIT_ACTIONS = {"resend_invitation": "resend"}
@@ -104,7 +104,7 @@ def _act(request_id, action, *args, seen_version=None):
     Decisions are made only from the version of the request the page showed
     (the form's `seen`): if it changed meanwhile, nothing is done or sent.
     """
-    membership_request = _request_or_404(request_id)
+    membership_request = request_or_404(request_id)
     result = action(
         db.get_session(), membership_request, g.staff_user.email, *args, seen_version=seen_version
     )
@@ -131,13 +131,13 @@ def approve(request_id):
 @requires_role(StaffRole.REVIEWER)
 def decline(request_id):
     session = db.get_session()
-    membership_request = _request_or_404(request_id)
+    membership_request = request_or_404(request_id)
     form = _decline_form(session)
     reason = session.get(DeclineReason, form.reason.data) if form.validate_on_submit() else None
     if reason is None:
         if not form.reason.errors:
             form.reason.errors = ["Choose the reason to give."]
-        return _render_request(membership_request, decline_form=form, status=400)
+        return render_request(membership_request, decline_form=form, status=400)
     return _act(request_id, reviews.decline, reason, form.note.data, seen_version=form.seen.data)
 
 
