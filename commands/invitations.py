@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 import db
 from services.dates import long_date
 from services.membership.bulk_invitations import send_new
-from services.membership.invitation_reminders import reminder_days, send_reminders
+from services.membership.invitation_reminders import reminders_switched_off, send_reminders
 
 group = AppGroup("invitations", help="Invitations nobody asked for: new users and reminders.")
 
@@ -53,7 +53,7 @@ def echo_summary(summary):
 @group.command("remind")
 def remind_command():
     """Send the one reminder for invitations unanswered after INVITE_REMINDER_DAYS."""
-    if reminder_days() <= 0:
+    if reminders_switched_off():
         click.echo("Reminders are switched off (INVITE_REMINDER_DAYS=0).")
         return
     with db.new_session() as session:

@@ -12,7 +12,7 @@ def expire_invitations(session, now):
 
 
 def remind_invitations(session, now):
-    if invitation_reminders.reminder_days() <= 0:
+    if invitation_reminders.reminders_switched_off():
         return "reminders are switched off"
     return f"{len(invitation_reminders.send_reminders(session, now))} reminder(s)"
 

@@ -39,15 +39,20 @@ def reminder_days():
     return int(current_app.config["INVITE_REMINDER_DAYS"] or 0)
 
 
+def reminders_switched_off():
+    """INVITE_REMINDER_DAYS=0 (or less): nobody is reminded."""
+    return reminder_days() <= 0
+
+
 def due_reminder_ids(session, now=None):
     """Ids of invitations due their one reminder, oldest first.
 
     Live (not accepted, revoked or expired), sent more than INVITE_REMINDER_DAYS
     ago, never reminded, its request still invited, its address not opted out.
     """
-    days = reminder_days()
-    if days <= 0:
+    if reminders_switched_off():
         return []
+    days = reminder_days()
     now = now or utcnow()
     newer = aliased(Invitation)
     rows = session.execute(
