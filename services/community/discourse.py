@@ -4,15 +4,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from clock import utcnow
-from services.community.base import (
-    CheckReport,
-    HttpConnector,
-    Member,
-    Provisioned,
-    Refused,
-    ids_from,
-)
-from services.community.http_calls import origin_of, url_problem
+from services.community.base import HttpConnector, ids_from, url_setting
+from services.community.http_calls import origin_of
+from services.community.outcomes import CheckReport, Member, Provisioned, Refused, WayIn
 from services.privacy.addresses import canonical_email
 
 USERS_PATH = "/admin/users/list/active.json"
@@ -21,16 +15,13 @@ USERS_PATH = "/admin/users/list/active.json"
 class DiscourseConnector(HttpConnector):
     """Look-up by `show_emails`, add by `POST /invites.json` (we send our own email)."""
 
-    name = "Discourse"
+    name, platform = "Discourse", "discourse"
     requests_per_minute = 60  # the admin API's documented default
     add_creates_member = False  # an invite: the person signs up through its link
 
     def __init__(self, config, timeout):
         super().__init__(config, timeout)
-        self.url = config.get("DISCOURSE_URL") or ""
-        problem = url_problem(self.url, "DISCOURSE_URL", config.get("IS_DEVELOPMENT"))
-        if problem:
-            raise ValueError(problem)
+        self.url = url_setting(config, "DISCOURSE_URL")
         self._key = config.get("DISCOURSE_API_KEY") or ""
         self.username = config.get("DISCOURSE_API_USERNAME") or "system"
         self.group_ids = ids_from(config.get("DISCOURSE_GROUP_IDS"))
@@ -38,6 +29,14 @@ class DiscourseConnector(HttpConnector):
 
     def _base_url(self):
         return self.url
+
+    @property
+    def redirect_target(self):
+        return self.url  # accepting sends people on to their invite link here
+
+    def way_in(self, already_member=False, link=None):
+        """A new person finishes signing up through their invite link; a member signs in."""
+        return WayIn(link=None if already_member else link, already_member=already_member)
 
     def _secrets(self):
         return (self._key,)
