@@ -300,8 +300,8 @@ def test_calls_keep_to_the_platform_rate(fake_discourse):
 @pytest.mark.parametrize(
     "answer",
     [html_page(), Canned(200, raw=b'[{"id": 1, "email": '), Canned(200, [{"id": 1}]),
-     Canned(200, {"users": []})],
-    ids=["html", "broken json", "no email", "not a list"],
+     Canned(200, {"users": []}), Canned(200, [{"email": ANA}]), Canned(200, [{"id": "1", "email": ANA}])],
+    ids=["html", "broken json", "no email", "not a list", "no id", "a text id"],  # as for Circle
 )
 def test_discourse_look_up_of_the_wrong_shape_is_unexpected(fake_discourse, answer):
     fake_discourse.send_next(answer)

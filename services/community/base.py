@@ -44,6 +44,12 @@ def is_id(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_member_record(record):
+    """A member (user) record as both platforms document it: an integer `id` and an `email`."""
+    return isinstance(record, dict) and is_id(record.get("id")) and isinstance(
+        record.get("email"), str)
+
+
 def url_setting(config, setting, default=""):
     """A platform's base URL setting; ValueError when it is not one we may call."""
     url = config.get(setting) or default

@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from clock import utcnow
-from services.community.base import HttpConnector, ids_from, is_id, url_setting
+from services.community.base import HttpConnector, ids_from, is_member_record, url_setting
 from services.community.outcomes import CheckReport, Member, Provisioned, Retryable, WayIn
 from services.privacy.addresses import canonical_email
 
@@ -42,7 +42,7 @@ class CircleConnector(HttpConnector):
         return WayIn(
             already_member=already_member,
             new_account=not already_member,
-            password_emailed=not self.skip_invitation,
+            password_emailed=not already_member and not self.skip_invitation,
         )
 
     def _secrets(self):
@@ -80,9 +80,7 @@ class CircleConnector(HttpConnector):
         """A member record as documented: an integer `id` and an `email`."""
         if isinstance(record, dict) and isinstance(record.get("community_member"), dict):
             record = record["community_member"]
-        if not isinstance(record, dict) or not is_id(record.get("id")):
-            raise self.unexpected(answer, path)
-        if not isinstance(record.get("email"), str):
+        if not is_member_record(record):
             raise self.unexpected(answer, path)
         return Member(
             email=record["email"], member_id=str(record["id"]), name=str(record.get("name") or "")

@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from clock import utcnow
-from services.community.base import HttpConnector, ids_from, url_setting
+from services.community.base import HttpConnector, ids_from, is_member_record, url_setting
 from services.community.http_calls import origin_of
 from services.community.outcomes import CheckReport, Member, Provisioned, Refused, WayIn
 from services.privacy.addresses import canonical_email
@@ -68,20 +68,15 @@ class DiscourseConnector(HttpConnector):
                 seconds = max(0.0, float(wait))
         return seconds
 
-    def _records(self, answer, path, wanted_key):
-        """A JSON array of objects that each carry `wanted_key` as text, or Unexpected."""
-        records = answer.json()
-        if not isinstance(records, list) or not all(
-            isinstance(r, dict) and isinstance(r.get(wanted_key), str) for r in records
-        ):
-            raise self.unexpected(answer, path)
-        return records
-
     def _users_page(self, params):
+        """A page of users, each with an integer `id` and an `email` (else Unexpected)."""
         answer = self._call("GET", USERS_PATH, params={**params, "show_emails": "true"})
         if answer.status != 200:
             self._raise_for(answer, USERS_PATH)
-        return self._records(answer, USERS_PATH, "email")
+        users = answer.json()
+        if not isinstance(users, list) or not all(map(is_member_record, users)):
+            raise self.unexpected(answer, USERS_PATH)
+        return users
 
     def find_member(self, email):
         wanted = canonical_email(email)
@@ -90,7 +85,7 @@ class DiscourseConnector(HttpConnector):
         # Discourse's filter matches part of an address: keep only the exact one.
         for user in users:
             if canonical_email(user["email"]) == wanted:
-                return Member(email=user["email"], member_id=str(user.get("id", "")),
+                return Member(email=user["email"], member_id=str(user["id"]),
                               name=str(user.get("username", "")))
         return None
 
