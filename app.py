@@ -12,6 +12,7 @@ import settings
 from blueprints import register_blueprints
 from commands import listing_commands, refuse_to_run, register_commands
 from extensions import init_extensions
+from services import community
 from services.content import index as content
 from services.jobs.schedule import check_expressions
 from web import (
@@ -59,6 +60,7 @@ def create_app(test_config=None):
     shared_pages.init_app(app)  # inside ProxyFix, which security_headers adds
     security_headers.init_app(app)
     content.init_app(app)
+    community.init_app(app)  # the one connector: the only code that knows the platform
     static_assets.init_app(app)
     staff_sso.init_app(app)
     register_blueprints(app)

@@ -1,9 +1,9 @@
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 import db
-from services.community import CommunityError, connector_for
+from services import community
+from services.community import CommunityError
 from services.community.provisioning import (
     IN_PROGRESS,
     PROVISIONED,
@@ -18,11 +18,6 @@ from services.community.task_moves import heal_credential_refusals
 group = AppGroup("community", help="The community platform (COMMUNITY_PLATFORM).")
 
 
-def _connector():
-    config = current_app.config
-    return connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
-
-
 @group.command("check")
 def check():
     """Call the platform with the configured credentials; exit 1 with the reason if it fails.
@@ -30,7 +25,7 @@ def check():
     When the call succeeds, tasks refused earlier for the credentials go back
     to waiting: the background sender makes those people members now.
     """
-    connector = _connector()
+    connector = community.connector(worker=True)
     try:
         report = connector.check()
     except CommunityError as error:
@@ -66,8 +61,8 @@ def retry():
 def sync(dry_run):
     """Compare joined requests with the platform; add anyone missing (unless --dry-run)."""
     session = db.get_session()
-    connector = _connector()
-    if connector.name == "none":
+    connector = community.connector(worker=True)
+    if not connector.connected:
         click.echo("No platform connected (COMMUNITY_PLATFORM=none): nothing to compare.")
         return
     try:

@@ -8,6 +8,7 @@ from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community.provisioning import start_provisioning
 from tests.support.builders import build_request
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.fake_discourse import discourse_config
@@ -19,7 +20,7 @@ def test_check_with_no_platform(runner):
 
 
 def test_check_circle_all_well(app, runner, fake_circle):
-    app.config.update(circle_config(fake_circle, CIRCLE_SPACE_IDS="11", CIRCLE_SPACE_GROUP_IDS="21"))
+    set_platform(app, circle_config(fake_circle, CIRCLE_SPACE_IDS="11", CIRCLE_SPACE_GROUP_IDS="21"))
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 0, result.output
     assert "Platform: circle" in result.output
@@ -28,7 +29,7 @@ def test_check_circle_all_well(app, runner, fake_circle):
 
 
 def test_check_circle_bad_token_is_one_line_and_exit_1(app, runner, fake_circle):
-    app.config.update(circle_config(fake_circle, CIRCLE_API_TOKEN="wrong-token-value"))
+    set_platform(app, circle_config(fake_circle, CIRCLE_API_TOKEN="wrong-token-value"))
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
@@ -38,21 +39,21 @@ def test_check_circle_bad_token_is_one_line_and_exit_1(app, runner, fake_circle)
 
 
 def test_check_reports_a_missing_group(app, runner, fake_discourse):
-    app.config.update(discourse_config(fake_discourse, DISCOURSE_GROUP_IDS="41,99"))
+    set_platform(app, discourse_config(fake_discourse, DISCOURSE_GROUP_IDS="41,99"))
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 1
     assert "group 41: exists" in result.output and "group 99: NOT FOUND" in result.output
 
 
 def test_check_misconfigured(app, runner):
-    app.config.update(COMMUNITY_PLATFORM="slack")
+    set_platform(app, COMMUNITY_PLATFORM="slack")
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 1
     assert "configuration: COMMUNITY_PLATFORM must be one of none, circle, discourse" in result.output
 
 
 def test_check_unreachable(app, runner, refused_url):
-    app.config.update(COMMUNITY_PLATFORM="discourse", DISCOURSE_URL=refused_url)
+    set_platform(app, COMMUNITY_PLATFORM="discourse", DISCOURSE_URL=refused_url)
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 1 and "could not connect to Discourse" in result.output
 
@@ -73,7 +74,7 @@ def joined(app, make_request, make_account, email, name="Ana Lima", task_status=
 def test_retry_attempts_waiting_tasks_regardless_of_backoff(
     app, runner, fake_circle, make_request, make_account, outbox
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     joined(app, make_request, make_account, "ana@a.example", task_status="waiting")
     joined(app, make_request, make_account, "ben@b.example", "Ben", task_status="waiting")
     joined(app, make_request, make_account, "cy@c.example", "Cy", task_status="failed")
@@ -91,7 +92,7 @@ def test_retry_attempts_waiting_tasks_regardless_of_backoff(
 def test_sync_reports_and_repairs_missing_members(
     app, runner, fake_circle, make_request, make_account
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     joined(app, make_request, make_account, "ana@a.example")
     joined(app, make_request, make_account, "ben@b.example", "Ben")
     fake_circle.add_existing("ben@b.example")
@@ -115,7 +116,7 @@ def test_sync_with_no_platform(runner):
 
 
 def test_sync_when_the_platform_is_down(app, runner, fake_circle, make_request, make_account):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     joined(app, make_request, make_account, "ana@a.example")
     fake_circle.answer_next(503, {"message": "maintenance"})
     result = runner.invoke(args=["community", "sync"])
@@ -124,7 +125,7 @@ def test_sync_when_the_platform_is_down(app, runner, fake_circle, make_request, 
 
 
 def test_sync_pages_through_the_member_list_when_many_are_to_check(app, runner, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     with app_session(app) as session:
         for number in range(45):
             email = f"p{number}@many.example"
@@ -143,7 +144,7 @@ def test_sync_pages_through_the_member_list_when_many_are_to_check(app, runner, 
 
 
 def test_sync_pages_discourse_users(app, runner, fake_discourse):
-    app.config.update(discourse_config(fake_discourse))
+    set_platform(app, discourse_config(fake_discourse))
     fake_discourse.per_page = 10
     with app_session(app) as session:
         for number in range(25):

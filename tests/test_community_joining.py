@@ -9,6 +9,7 @@ from sqlalchemy import select
 from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community.provisioning import provision_due, retry_delay
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_discourse import API_KEY, discourse_config
@@ -21,13 +22,13 @@ ANA = "ana@myshop.example"
 
 @pytest.fixture
 def circle_app(app, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     return app
 
 
 @pytest.fixture
 def discourse_app(app, fake_discourse):
-    app.config.update(discourse_config(fake_discourse))
+    set_platform(app, discourse_config(fake_discourse))
     return app
 
 
@@ -69,7 +70,7 @@ def test_circle_member_made_at_once(circle_app, client, invited, fake_circle, ou
 
 
 def test_circle_skip_invitation_says_to_set_a_password(circle_app, client, invited, fake_circle):
-    circle_app.config["CIRCLE_SKIP_INVITATION"] = True
+    set_platform(circle_app, CIRCLE_SKIP_INVITATION=True)
     html = press_join(client, invited[1]).get_data(as_text=True)
     assert "set your password</a>" in html
     assert fake_circle.members_with(ANA)[0]["skip_invitation"] is True
@@ -146,7 +147,7 @@ def test_a_stalling_platform_is_given_a_short_time(circle_app, client, invited, 
 
 
 def test_connection_refused_shows_finishing(app, client, invited, refused_url):
-    app.config.update(COMMUNITY_PLATFORM="circle", CIRCLE_API_URL=refused_url,
+    set_platform(app, COMMUNITY_PLATFORM="circle", CIRCLE_API_URL=refused_url,
                       CIRCLE_API_TOKEN=TOKEN)
     response = press_join(client, invited[1])
     assert response.status_code == 200 and "within minutes" in response.get_data(as_text=True)
@@ -215,7 +216,7 @@ def test_secrets_never_on_pages(discourse_app, client, invited, fake_discourse):
 
 
 def test_a_misconfigured_platform_never_breaks_the_page(app, client, invited):
-    app.config.update(COMMUNITY_PLATFORM="circle", CIRCLE_SPACE_IDS="12,general")
+    set_platform(app, COMMUNITY_PLATFORM="circle", CIRCLE_SPACE_IDS="12,general")
     response = press_join(client, invited[1])
     assert response.status_code == 200 and "within minutes" in response.get_data(as_text=True)
     task = task_of(app, invited[0])

@@ -21,6 +21,7 @@ from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning
 from services.community.task_report import community_counts
 from tests.support.builders import build_request
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_http import Canned
@@ -60,7 +61,7 @@ def wait_for(condition, timeout, what):
 
 
 def test_a_429_storm_then_recovery_drains_the_queue_without_an_operator(app, fake_circle, outbox):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     waiting(app, 6)
     storm = 8
     fake_circle.send_next(
@@ -80,7 +81,7 @@ def test_a_429_storm_then_recovery_drains_the_queue_without_an_operator(app, fak
 
 
 def test_a_success_after_failures_brings_the_others_forward(app, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     ids = waiting(app, 4)
     later = utcnow() + timedelta(minutes=9)
     with app_session(app) as session:
@@ -97,7 +98,7 @@ def test_a_success_after_failures_brings_the_others_forward(app, fake_circle):
 
 
 def test_rotated_token_refuses_then_check_heals_it(app, runner, fake_circle, outbox):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     waiting(app, 2)
     fake_circle.token = "rotated-token-0000000000"  # rotated on the platform, not here yet
     run_worker_pass(app)
@@ -107,7 +108,7 @@ def test_rotated_token_refuses_then_check_heals_it(app, runner, fake_circle, out
     assert refused[0].last_error.startswith("401: the API token is invalid")
     still = runner.invoke(args=["community", "check"])
     assert still.exit_code == 1 and {t.status for t in tasks(app)} == {ProvisioningStatus.FAILED}
-    app.config["CIRCLE_API_TOKEN"] = "rotated-token-0000000000"  # the operator fixes it
+    set_platform(app, CIRCLE_API_TOKEN="rotated-token-0000000000")  # the operator fixes it
     healed = runner.invoke(args=["community", "check"])
     assert healed.exit_code == 0, healed.output
     assert "2 task(s) refused for the credentials are waiting again." in healed.output
@@ -118,7 +119,7 @@ def test_rotated_token_refuses_then_check_heals_it(app, runner, fake_circle, out
 
 
 def test_retry_prints_every_kind_of_outcome(app, runner, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     ids = waiting(app, 4)
     with app_session(app) as session:
         for task in session.scalars(select(CommunityProvisioning)):
@@ -137,7 +138,7 @@ def test_retry_prints_every_kind_of_outcome(app, runner, fake_circle):
 
 
 def test_circle_daily_limit_waits_for_the_next_utc_day(app, fake_circle):
-    app.config.update(circle_config(fake_circle, COMMUNITY_GIVE_UP_HOURS=1))
+    set_platform(app, circle_config(fake_circle, COMMUNITY_GIVE_UP_HOURS=1))
     [request_id] = waiting(app, 1)
     fake_circle.answer_next(403, {"message": "Daily member limit exceeded"})
     now = utcnow()
@@ -174,7 +175,7 @@ def _worker_env(app, fake):
 def test_a_worker_killed_mid_add_is_shown_and_taken_over(
     app, client, runner, make_staff, fake_circle, outbox, tmp_path
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     [request_id] = waiting(app, 1)
     email = "person0@example.com"
     fake_circle.stall = 120  # the add arrives; its answer is held until released

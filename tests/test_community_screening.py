@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, MembershipRequest, RequestState
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.fake_discourse import discourse_config
@@ -30,9 +31,9 @@ def events_of(app, request_id):
 def platform(request, app, fake_circle, fake_discourse):
     """The app connected to one fake platform; returns `add(email)` making a member there."""
     if request.param == "circle":
-        app.config.update(circle_config(fake_circle))
+        set_platform(app, circle_config(fake_circle))
         return fake_circle.add_existing
-    app.config.update(discourse_config(fake_discourse))
+    set_platform(app, discourse_config(fake_discourse))
     return fake_discourse.add_user
 
 
@@ -63,7 +64,7 @@ def test_a_member_asking_to_join_gets_the_sign_in_email(app, post_form, make_acc
 def test_facebook_request_of_a_member(
     app, post_form, make_account, outbox, fake_circle, run_worker
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     make_account("myshop", "active", [ANA])
     fake_circle.add_existing(ANA)
     data = {"name": "Ana Lima", "email": ANA, "facebook_name": "Ana L", "agree": "y"}
@@ -76,7 +77,7 @@ def test_facebook_request_of_a_member(
 def test_when_the_platform_cannot_answer_screening_goes_on(
     app, post_form, make_account, outbox, fake_circle, trouble, run_worker
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     make_account("myshop", "active", [ANA])
     fake_circle.add_existing(ANA)
     if trouble == "stall":

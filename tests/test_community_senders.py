@@ -11,6 +11,7 @@ from models import CommunityProvisioning, ProvisioningStatus, RequestState
 from services.community import connector_for
 from services.community.provisioning import attempt, start_provisioning
 from tests.support.builders import build_request
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.worker import run_worker_processes
@@ -32,7 +33,7 @@ def waiting_tasks(app, count):
 
 
 def test_a_claimed_task_is_not_attempted_by_another_sender(app, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     waiting_tasks(app, 1)
     with app_session(app) as session, app.app_context():
         task_id = session.scalar(select(CommunityProvisioning.id))

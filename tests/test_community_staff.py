@@ -7,6 +7,7 @@ from sqlalchemy import select
 from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community.provisioning import start_provisioning
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.health import health_detail
@@ -33,7 +34,7 @@ def accepted(app, make_account, make_request, email, status, error=None, failing
 def test_a_refused_request_shows_the_message_and_try_again_works(
     app, client, make_staff, make_account, make_request, fake_circle, outbox
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     request_id = accepted(app, make_account, make_request, "ana@a.example", "failed",
                           "403: Member limit reached", timedelta(minutes=5))
     sign_in(client, make_staff)
@@ -53,7 +54,7 @@ def test_a_refused_request_shows_the_message_and_try_again_works(
 
 
 def test_try_again_refused_again(app, client, make_staff, make_account, make_request, fake_circle):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     request_id = accepted(app, make_account, make_request, "ana@a.example", "failed", "401: x")
     fake_circle.answer_next(401, {"message": "nope"}, times=2)
     sign_in(client, make_staff)
@@ -109,7 +110,7 @@ def test_new_review_notification_mentions_platform_failures(
 def test_healthz_counts_every_refused_task_not_the_latest(
     app, client, make_account, make_request
 ):
-    app.config["COMMUNITY_PLATFORM"] = "circle"
+    set_platform(app, COMMUNITY_PLATFORM="circle")
     accepted(app, make_account, make_request, "a@a.example", "failed", "401: bad token")
     accepted(app, make_account, make_request, "b@b.example", "failed", "401: bad token")
     accepted(app, make_account, make_request, "c@c.example", "done")

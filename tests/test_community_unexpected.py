@@ -12,6 +12,7 @@ from sqlalchemy import select
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community import Refused, Retryable, Unexpected, connector_for
 from services.community.provisioning import retry_all
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_discourse import API_KEY, discourse_config
@@ -56,7 +57,7 @@ def redirect_to(elsewhere, path="/anything"):
 def test_discourse_redirect_to_another_host_keeps_the_key_home(
     app, client, invited, fake_discourse, elsewhere, outbox
 ):
-    app.config.update(discourse_config(fake_discourse))
+    set_platform(app, discourse_config(fake_discourse))
     fake_discourse.send_next(redirect_to(elsewhere, "/invites.json"))
     response = press_join(client, invited[1])
     task = assert_not_in_yet(app, client, response, invited[0], outbox)
@@ -81,7 +82,7 @@ def test_no_secret_header_reaches_another_origin_even_via_sync(
     app, runner, fake_circle, elsewhere
 ):
     # Whatever call is redirected, the other origin is never asked anything.
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     fake_circle.send_next(redirect_to(elsewhere), times=3)
     result = runner.invoke(args=["community", "check"])
     assert result.exit_code == 1 and "redirected /community to 127.0.0.1:" in result.output
@@ -134,7 +135,7 @@ def test_circle_look_up_of_the_wrong_shape_is_unexpected(fake_circle, shape):
 def test_screening_treats_an_unreadable_look_up_as_cannot_tell(
     app, fake_circle, make_account, make_request, outbox, get_row, shape
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     make_account("myshop", "active", [ANA])
     fake_circle.send_next(WRONG_SHAPES[shape])
     request_id = make_request(name="Ana Lima", email=ANA)
@@ -149,7 +150,7 @@ def test_an_add_answered_with_the_wrong_shape_is_retried_and_shown_masked(
     app, client, invited, fake_circle, fake_discourse, outbox, make_staff, platform, shape
 ):
     fake = fake_circle if platform == "circle" else fake_discourse
-    app.config.update(circle_config(fake) if platform == "circle" else discourse_config(fake))
+    set_platform(app, circle_config(fake) if platform == "circle" else discourse_config(fake))
     secret = TOKEN if platform == "circle" else API_KEY  # a page echoing our own credential
     page = f"<html><title>Sign in</title> for {ANA} with {secret} " + "x" * 400
     bodies = {
@@ -176,7 +177,7 @@ def test_an_add_answered_with_the_wrong_shape_is_retried_and_shown_masked(
 def test_a_discourse_invite_link_off_our_platform_is_refused(
     app, client, invited, fake_discourse, outbox
 ):
-    app.config.update(discourse_config(fake_discourse))
+    set_platform(app, discourse_config(fake_discourse))
     fake_discourse.answer_next(200, {"id": 5, "link": "https://evil.example/invites/abc"})
     response = press_join(client, invited[1])
     assert response.status_code == 200  # nobody is sent off our platform
@@ -193,7 +194,7 @@ def test_a_discourse_invite_link_off_our_platform_is_refused(
 def test_a_dripping_answer_cannot_hold_the_accept_page(
     app, client, invited, fake_circle, outbox
 ):
-    app.config.update(circle_config(fake_circle, COMMUNITY_TIMEOUT=2))
+    set_platform(app, circle_config(fake_circle, COMMUNITY_TIMEOUT=2))
     body = b'{"community_member": {"id": 1, "email": "ana@myshop.example"}}' + b" " * 30
     fake_circle.send_next(Canned(201, raw=body, drip=1.0))
     started = time.monotonic()
@@ -251,7 +252,7 @@ def test_discourse_reinvite_limit_is_retryable(fake_discourse):
 def test_a_member_our_timed_out_add_created_is_welcomed_as_new(
     app, client, invited, fake_circle, outbox
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     fake_circle.stall = 1.5  # the add arrives, but its answer comes too late
     response = press_join(client, invited[1])
     task = assert_not_in_yet(app, client, response, invited[0], outbox)
@@ -273,7 +274,7 @@ def test_a_member_our_timed_out_add_created_is_welcomed_as_new(
 
 
 def test_an_ordinary_retry_adds_straight_away(app, client, invited, fake_circle, outbox):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     fake_circle.answer_next(503, {"message": "maintenance"})
     press_join(client, invited[1])
     assert not task_of(app, invited[0]).add_maybe_sent  # a definite answer: nothing arrived
@@ -299,8 +300,8 @@ def test_calls_keep_to_the_platform_rate(fake_discourse):
 @pytest.mark.parametrize(
     "answer",
     [html_page(), Canned(200, raw=b'[{"id": 1, "email": '), Canned(200, [{"id": 1}]),
-     Canned(200, {"users": []})],
-    ids=["html", "broken json", "no email", "not a list"],
+     Canned(200, {"users": []}), Canned(200, [{"email": ANA}]), Canned(200, [{"id": "1", "email": ANA}])],
+    ids=["html", "broken json", "no email", "not a list", "no id", "a text id"],  # as for Circle
 )
 def test_discourse_look_up_of_the_wrong_shape_is_unexpected(fake_discourse, answer):
     fake_discourse.send_next(answer)

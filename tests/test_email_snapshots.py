@@ -12,6 +12,7 @@ import pytest
 
 from models import MembershipRequest
 from services.membership.invitations import accept_invitation
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.snapshots import assert_snapshot, masked
 
@@ -74,10 +75,10 @@ def test_community_email_texts_match_their_snapshots(
     from tests.support.fake_discourse import discourse_config
 
     if platform == "circle":
-        app.config.update(circle_config(fake_circle))
+        set_platform(app, circle_config(fake_circle))
         fake_circle.add_existing("ben@myshop.example")
     else:
-        app.config.update(discourse_config(fake_discourse))
+        set_platform(app, discourse_config(fake_discourse))
         fake_discourse.add_user("ben@myshop.example")
     make_account("myshop", "active", ["ana@myshop.example", "ben@myshop.example"])
     make_request(name="Ana Lima", email="ana@myshop.example")

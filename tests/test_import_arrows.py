@@ -159,12 +159,6 @@ SERVICE_LAYERS = (
     {"jobs", "health", "monitoring"},
 )
 
-# Arrows that close a package cycle, allowed for now. Empty is the goal.
-TEMPORARY_CYCLE_ARROWS = (
-    ("community", "membership"),  # TEMPORARY (issue 26): joining.py moves to membership in another branch; remove this line at merge
-)
-
-
 def _package_graph(graph):
     """Who imports whom among services/ packages (and top-level services modules), from the
     module graph; an arrow within one package is no arrow."""
@@ -181,21 +175,14 @@ def _package_graph(graph):
     return {package: sorted(arrows) for package, arrows in packages.items()}
 
 
-def _without_temporary_arrows(graph):
-    return {
-        package: [other for other in arrows if (package, other) not in TEMPORARY_CYCLE_ARROWS]
-        for package, arrows in graph.items()
-    }
-
-
 def test_services_packages_import_one_another_without_cycles():
-    cycle = _cycle(_without_temporary_arrows(_package_graph(_graph())))
+    cycle = _cycle(_package_graph(_graph()))
     assert cycle is None, " -> ".join(cycle)
 
 
 def test_services_packages_import_only_their_layer_or_below():
     layer_of = {package: n for n, layer in enumerate(SERVICE_LAYERS) for package in layer}
-    graph = _without_temporary_arrows(_package_graph(_graph()))
+    graph = _package_graph(_graph())
     assert set(graph) <= set(layer_of), f"place these in SERVICE_LAYERS: {set(graph) - set(layer_of)}"
     upward = [
         f"{package} -> {other}"

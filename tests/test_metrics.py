@@ -14,6 +14,7 @@ from clock import utcnow
 from models import PendingJob
 from services.monitoring import EMAIL_STATES
 from tests.support.builders import invitation_token, make_overdue, request_by_email
+from tests.support.community_fixtures import set_platform
 from tests.support.fake_circle import circle_config
 from tests.support.forms import csrf_token_from
 from tests.support.servers import free_port, start_gunicorn, stop, wait_until_serving
@@ -57,7 +58,7 @@ def join(client, email, name):
 def test_every_figure_moves_with_a_join_an_accept_and_emails(
     app, client, make_account, run_worker, outbox, use_session, fake_circle
 ):
-    app.config.update(circle_config(fake_circle))
+    set_platform(app, circle_config(fake_circle))
     make_account("myshop", "active", [ANA, CARL])
     empty = scrape(client)
     for name in GAUGES:

@@ -1,13 +1,14 @@
 """/invite/<token>: GET only looks (mail scanners fetch links); POST accepts."""
 
-from flask import current_app, redirect, render_template
+from flask import redirect, render_template
 
 import db
 from blueprints.invite import bp
 from blueprints.invite.forms import AcceptForm
-from services.community.joining import FINISHING, MEMBER, accept_and_join, way_in_for
+from services import community
 from services.dates import long_date
 from services.membership.invitations import InvitationOutcome, find_invitation
+from services.membership.joining import FINISHING, MEMBER, accept_and_join, way_in_for
 from web.http_cache import no_store
 from web.security_headers import csp_allowing_form_target
 
@@ -25,12 +26,9 @@ def keep_the_token_private(response):
     no_store(response)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
-    # The button's POST is answered with a redirect to the community (or, with
-    # Discourse, to its invite link).
-    config = current_app.config
-    target = config["COMMUNITY_URL"]
-    if config["COMMUNITY_PLATFORM"] == "discourse" and config["DISCOURSE_URL"]:
-        target = config["DISCOURSE_URL"]
+    # The button's POST is answered with a redirect to the community (or to the
+    # platform's own link to finish signing up): the connector says where.
+    target = community.connector().redirect_target
     response.headers["Content-Security-Policy"] = csp_allowing_form_target(target)
     return response
 
@@ -64,7 +62,7 @@ def _member_page(joined):
     return render_template(
         "invite/member.html",
         finishing=joined.page == FINISHING,
-        already_member=joined.already_member,
+        way_in=joined.way_in,
         name=joined.lookup.request.name,
         email=joined.lookup.request.email,
     )

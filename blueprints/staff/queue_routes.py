@@ -9,6 +9,7 @@ import db
 from blueprints.staff import bp
 from blueprints.staff.forms import DecisionForm, DeclineForm, StaffAnswerForm
 from models import DeclineReason, MembershipRequest, RequestSource, StaffRole
+from services import community
 from services.accounts.records import accounts_for_email, review_hints
 from services.community.provisioning import task_for
 from services.events import detail_of
@@ -79,6 +80,7 @@ def render_request(membership_request, decline_form=None, status=200, answer_for
             accounts=accounts_for_email(session, membership_request.email),
             invitation=current_invitation(membership_request),
             community_task=task_for(session, membership_request),
+            platform_connected=community.connector().connected,
             events=[(event, detail_of(event)) for event in membership_request.events],
             decline_form=decline_form or _decline_form(session),
             can=staff_actions(membership_request),

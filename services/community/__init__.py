@@ -1,16 +1,37 @@
-"""Connectors to the community platform (none, Circle, Discourse) behind one small interface."""
+"""Connectors to the community platform (none, Circle, Discourse) behind one small interface.
 
-from services.community.base import (  # noqa: F401  (the package's public surface)
+The connector is built once, at start-up (`init_app`), and is the only thing
+that knows which platform is connected: everyone else asks `connector()` what
+to do and how to word the way in (`WayIn`), never for the platform's name.
+"""
+
+from flask import current_app
+
+from services.community.base import Misconfigured, NoPlatform
+from services.community.outcomes import (  # noqa: F401  (the package's public surface)
     CommunityError,
-    Misconfigured,
-    NoPlatform,
     Provisioned,
     Refused,
     Retryable,
     Unexpected,
+    WayIn,
 )
 
 PLATFORMS = ("none", "circle", "discourse")
+EXTENSION = "lobby.community"
+
+
+def init_app(app):
+    """Build the app's one connector from its settings (tests call it again after changing them)."""
+    app.extensions[EXTENSION] = connector_for(app.config)
+
+
+def connector(worker=False):
+    """The app's connector for one use: each attempt ends within COMMUNITY_TIMEOUT, while
+    a person waits, or COMMUNITY_WORKER_TIMEOUT for the worker and commands (`worker`)."""
+    config = current_app.config
+    seconds = config["COMMUNITY_WORKER_TIMEOUT" if worker else "COMMUNITY_TIMEOUT"]
+    return current_app.extensions[EXTENSION].with_timeout(seconds)
 
 
 def connector_for(config, timeout=None):
@@ -34,5 +55,5 @@ def connector_for(config, timeout=None):
         if platform != "none":
             raise ValueError(f"COMMUNITY_PLATFORM must be one of {', '.join(PLATFORMS)}")
     except ValueError as error:
-        return Misconfigured(platform, f"configuration: {error}")
+        return Misconfigured(platform, f"configuration: {error}", config.get("COMMUNITY_URL", ""))
     return NoPlatform(config)

@@ -1,91 +1,30 @@
-"""The interface every connector offers, its outcomes and its errors.
+"""The interface every connector offers: HTTP plumbing, no platform, a misconfigured one.
 
-Errors carry a message safe to show staff and write to logs: the platform's own
-words and the HTTP status, never the token or the request headers. An answer
-counts only when it has the documented shape; anything else is `Unexpected`.
+An answer counts only when it has the documented shape; anything else is
+`Unexpected` (services.community.outcomes).
 """
 
+import copy
 import logging
 import re
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from services.community import http_calls
-from services.community.http_calls import CallFailed, Deadline, TooLarge
+from services.community.http_calls import CallFailed, Deadline, TooLarge, url_problem
+from services.community.outcomes import (
+    CheckReport,
+    Provisioned,
+    Refused,
+    Retryable,
+    Unexpected,
+    WayIn,
+)
 from services.privacy.masking import mask_emails
 
 log = logging.getLogger("services.community")
 
 SHOWN_CHARACTERS = 200  # of an unexpected answer, masked, for staff
-
-
-class CommunityError(Exception):
-    """The platform did not do what we asked; `message` is safe to show and log."""
-
-    def __init__(self, message, status=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class Retryable(CommunityError):
-    """Down, slow, 5xx or rate limited: try again later (not before `retry_after` seconds).
-
-    `maybe_done`: an add may have reached the platform (a timeout or a reset
-    after sending), so the next attempt looks the person up first. `patient`:
-    a wait the platform set (a daily limit), which never counts towards giving up.
-    """
-
-    def __init__(self, message, status=None, retry_after=None, maybe_done=False, patient=False):
-        super().__init__(message, status)
-        self.retry_after = retry_after
-        self.maybe_done = maybe_done
-        self.patient = patient
-
-
-class Unexpected(Retryable):
-    """The platform (or something in front of it) answered something not documented."""
-
-
-class Refused(CommunityError):
-    """Credentials refused, a plan limit or a validation error: retrying will not help.
-
-    `credentials` is True when our key or token was refused: such tasks go back
-    to waiting once `community check` succeeds with the fixed credentials.
-    """
-
-    def __init__(self, message, status=None, credentials=False):
-        super().__init__(message, status)
-        self.credentials = credentials
-
-
-@dataclass
-class Member:
-    """A person the platform knows (active or invited)."""
-
-    email: str
-    member_id: str = ""
-    name: str = ""
-
-
-@dataclass
-class Provisioned:
-    """The person is a member: `link` is where to send them (None: our own page)."""
-
-    already_member: bool
-    member_id: str = ""
-    link: str | None = None
-
-
-@dataclass
-class CheckReport:
-    """What `community check` found: the community reached, and missing spaces/groups."""
-
-    platform: str
-    community: str
-    found: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
 
 
 def ids_from(value):
@@ -105,10 +44,32 @@ def is_id(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_member_record(record):
+    """A member (user) record as both platforms document it: an integer `id` and an `email`."""
+    return isinstance(record, dict) and is_id(record.get("id")) and isinstance(
+        record.get("email"), str)
+
+
+def url_setting(config, setting, default=""):
+    """A platform's base URL setting; ValueError when it is not one we may call."""
+    url = config.get(setting) or default
+    problem = url_problem(url, setting, config.get("IS_DEVELOPMENT"))
+    if problem:
+        raise ValueError(problem)
+    return url
+
+
 class HttpConnector:
-    """Shared HTTP plumbing: one deadline per attempt, no redirects, only checked answers."""
+    """Shared HTTP plumbing: one deadline per attempt, no redirects, only checked answers.
+
+    Built once at start-up (services.community.init_app); each use takes a
+    `with_timeout` view, so a deadline, the pace and the call count are never
+    shared between two requests or a request and the worker.
+    """
 
     name = "?"
+    platform = "?"  # the COMMUNITY_PLATFORM value that picks this connector
+    connected = True  # accepted people are made members here, by a provisioning task
     # Requests a minute the platform documents for its API (kept per process).
     requests_per_minute = 60
     # True when an add makes a member at once (Circle); False when it makes an invite.
@@ -121,6 +82,26 @@ class HttpConnector:
         self.calls = 0  # how many HTTP calls this connector made (`community sync` says)
         per_minute = config.get("COMMUNITY_REQUESTS_PER_MINUTE") or self.requests_per_minute
         self.min_interval = 60.0 / float(per_minute)
+        self.community_url = config.get("COMMUNITY_URL", "")
+
+    def with_timeout(self, seconds):
+        """This connector for one use: each attempt ends within `seconds`; its own deadline,
+        pace and call count (a shallow copy: the settings read at start-up are shared)."""
+        view = copy.copy(self)
+        view.timeout = float(seconds)
+        view._deadline = None
+        view._last_call = None
+        view.calls = 0
+        return view
+
+    @property
+    def redirect_target(self):
+        """Where accepting may send the browser (the invite page's form-action)."""
+        return self.community_url
+
+    def way_in(self, already_member=False, link=None):
+        """The WayIn of someone this platform made a member (or found one)."""
+        raise NotImplementedError
 
     def _headers(self):
         raise NotImplementedError
@@ -257,11 +238,19 @@ class HttpConnector:
 class NoPlatform:
     """COMMUNITY_PLATFORM=none: nothing is called; accepted people go to COMMUNITY_URL."""
 
-    name = "none"
+    name = platform = "none"
+    connected = False  # accepting is all there is: no task, the welcome goes out at once
     calls = 0
 
     def __init__(self, config):
         self.community_url = config.get("COMMUNITY_URL", "")
+        self.redirect_target = self.community_url
+
+    def with_timeout(self, seconds):
+        return self  # nothing is called: nothing to time
+
+    def way_in(self, already_member=False, link=None):
+        return WayIn()
 
     def find_member(self, email):
         return None  # we cannot tell: screening goes on as before
@@ -279,11 +268,19 @@ class NoPlatform:
 class Misconfigured:
     """A platform whose settings cannot be read: every call is refused with the reason."""
 
+    connected = True  # accepted people wait in refused tasks until the settings are fixed
     calls = 0
 
-    def __init__(self, name, reason):
-        self.name = name
+    def __init__(self, name, reason, community_url=""):
+        self.name = self.platform = name
         self.reason = reason
+        self.redirect_target = community_url
+
+    def with_timeout(self, seconds):
+        return self
+
+    def way_in(self, already_member=False, link=None):
+        return WayIn(link=None if already_member else link, already_member=already_member)
 
     def _refuse(self, *_args, **_kwargs):
         raise Refused(self.reason)

@@ -3,16 +3,8 @@
 from datetime import datetime, time, timedelta
 
 from clock import utcnow
-from services.community.base import (
-    CheckReport,
-    HttpConnector,
-    Member,
-    Provisioned,
-    Retryable,
-    ids_from,
-    is_id,
-)
-from services.community.http_calls import url_problem
+from services.community.base import HttpConnector, ids_from, is_member_record, url_setting
+from services.community.outcomes import CheckReport, Member, Provisioned, Retryable, WayIn
 from services.privacy.addresses import canonical_email
 
 DAILY_LIMIT_WORDS = "daily member limit"
@@ -29,15 +21,12 @@ def seconds_to_next_utc_day(now=None):
 class CircleConnector(HttpConnector):
     """Members by email: `GET /community_members/search`, `POST /community_members`."""
 
-    name = "Circle"
+    name, platform = "Circle", "circle"
     requests_per_minute = 400  # Circle allows 2,000 requests per 5 minutes
 
     def __init__(self, config, timeout):
         super().__init__(config, timeout)
-        self.api_url = config.get("CIRCLE_API_URL") or "https://app.circle.so/api/admin/v2"
-        problem = url_problem(self.api_url, "CIRCLE_API_URL", config.get("IS_DEVELOPMENT"))
-        if problem:
-            raise ValueError(problem)
+        self.api_url = url_setting(config, "CIRCLE_API_URL", "https://app.circle.so/api/admin/v2")
         self._token = config.get("CIRCLE_API_TOKEN") or ""
         self.scheme = config.get("CIRCLE_AUTH_SCHEME") or "Bearer"
         self.space_ids = ids_from(config.get("CIRCLE_SPACE_IDS"))
@@ -46,6 +35,15 @@ class CircleConnector(HttpConnector):
 
     def _base_url(self):
         return self.api_url
+
+    def way_in(self, already_member=False, link=None):
+        """Circle makes the account at once: sign in; its own email sets the password
+        unless CIRCLE_SKIP_INVITATION (then our COMMUNITY_RESET_URL does)."""
+        return WayIn(
+            already_member=already_member,
+            new_account=not already_member,
+            password_emailed=not already_member and not self.skip_invitation,
+        )
 
     def _secrets(self):
         return (self._token,)
@@ -82,9 +80,7 @@ class CircleConnector(HttpConnector):
         """A member record as documented: an integer `id` and an `email`."""
         if isinstance(record, dict) and isinstance(record.get("community_member"), dict):
             record = record["community_member"]
-        if not isinstance(record, dict) or not is_id(record.get("id")):
-            raise self.unexpected(answer, path)
-        if not isinstance(record.get("email"), str):
+        if not is_member_record(record):
             raise self.unexpected(answer, path)
         return Member(
             email=record["email"], member_id=str(record["id"]), name=str(record.get("name") or "")

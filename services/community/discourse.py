@@ -4,15 +4,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from clock import utcnow
-from services.community.base import (
-    CheckReport,
-    HttpConnector,
-    Member,
-    Provisioned,
-    Refused,
-    ids_from,
-)
-from services.community.http_calls import origin_of, url_problem
+from services.community.base import HttpConnector, ids_from, is_member_record, url_setting
+from services.community.http_calls import origin_of
+from services.community.outcomes import CheckReport, Member, Provisioned, Refused, WayIn
 from services.privacy.addresses import canonical_email
 
 USERS_PATH = "/admin/users/list/active.json"
@@ -21,16 +15,13 @@ USERS_PATH = "/admin/users/list/active.json"
 class DiscourseConnector(HttpConnector):
     """Look-up by `show_emails`, add by `POST /invites.json` (we send our own email)."""
 
-    name = "Discourse"
+    name, platform = "Discourse", "discourse"
     requests_per_minute = 60  # the admin API's documented default
     add_creates_member = False  # an invite: the person signs up through its link
 
     def __init__(self, config, timeout):
         super().__init__(config, timeout)
-        self.url = config.get("DISCOURSE_URL") or ""
-        problem = url_problem(self.url, "DISCOURSE_URL", config.get("IS_DEVELOPMENT"))
-        if problem:
-            raise ValueError(problem)
+        self.url = url_setting(config, "DISCOURSE_URL")
         self._key = config.get("DISCOURSE_API_KEY") or ""
         self.username = config.get("DISCOURSE_API_USERNAME") or "system"
         self.group_ids = ids_from(config.get("DISCOURSE_GROUP_IDS"))
@@ -38,6 +29,14 @@ class DiscourseConnector(HttpConnector):
 
     def _base_url(self):
         return self.url
+
+    @property
+    def redirect_target(self):
+        return self.url  # accepting sends people on to their invite link here
+
+    def way_in(self, already_member=False, link=None):
+        """A new person finishes signing up through their invite link; a member signs in."""
+        return WayIn(link=None if already_member else link, already_member=already_member)
 
     def _secrets(self):
         return (self._key,)
@@ -69,20 +68,15 @@ class DiscourseConnector(HttpConnector):
                 seconds = max(0.0, float(wait))
         return seconds
 
-    def _records(self, answer, path, wanted_key):
-        """A JSON array of objects that each carry `wanted_key` as text, or Unexpected."""
-        records = answer.json()
-        if not isinstance(records, list) or not all(
-            isinstance(r, dict) and isinstance(r.get(wanted_key), str) for r in records
-        ):
-            raise self.unexpected(answer, path)
-        return records
-
     def _users_page(self, params):
+        """A page of users, each with an integer `id` and an `email` (else Unexpected)."""
         answer = self._call("GET", USERS_PATH, params={**params, "show_emails": "true"})
         if answer.status != 200:
             self._raise_for(answer, USERS_PATH)
-        return self._records(answer, USERS_PATH, "email")
+        users = answer.json()
+        if not isinstance(users, list) or not all(map(is_member_record, users)):
+            raise self.unexpected(answer, USERS_PATH)
+        return users
 
     def find_member(self, email):
         wanted = canonical_email(email)
@@ -91,7 +85,7 @@ class DiscourseConnector(HttpConnector):
         # Discourse's filter matches part of an address: keep only the exact one.
         for user in users:
             if canonical_email(user["email"]) == wanted:
-                return Member(email=user["email"], member_id=str(user.get("id", "")),
+                return Member(email=user["email"], member_id=str(user["id"]),
                               name=str(user.get("username", "")))
         return None
 

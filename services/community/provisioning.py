@@ -23,7 +23,8 @@ from sqlalchemy import func, select, update
 
 from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus
-from services.community import Refused, Retryable, connector_for
+from services import community
+from services.community import Refused, Retryable
 from services.community.task_moves import (
     CREDENTIALS,
     bring_forward,
@@ -118,7 +119,7 @@ def attempt(session, task_id, connector, now=None, any_time=False):
         task.add_maybe_sent = False
         outcome = _refused(session, task, error.message, now, error.credentials)
     else:
-        _provisioned(session, task, result, now)
+        _provisioned(session, task, result, now, connector.way_in(result.already_member, result.link))
         outcome = PROVISIONED
     return outcome if _release(session, task_id, now) else None
 
@@ -139,7 +140,7 @@ def _release(session, task_id, claimed_at):
     return True
 
 
-def _provisioned(session, task, result, now):
+def _provisioned(session, task, result, now, way_in):
     had_failed = task.first_failed_at is not None
     task.status = ProvisioningStatus.DONE
     task.done_at = now
@@ -154,10 +155,7 @@ def _provisioned(session, task, result, now):
         session, request, "community_member", SYSTEM,
         platform=task.platform, already_member=result.already_member,
     )
-    emails.send_welcome(
-        session, request, way_in_url=result.link, platform=task.platform,
-        already_member=result.already_member,
-    )
+    emails.send_welcome(session, request, way_in)
     if had_failed:
         bring_forward(session, now)
 
@@ -206,10 +204,9 @@ def _run(session, now, any_time):
     ids = QUEUE.due_ids(session, now, limit=BATCH, any_time=any_time)
     if not ids:
         return counts
-    config = current_app.config
     # One connector for the pass, so its calls keep to the platform's rate; each
     # attempt still has a deadline of its own (COMMUNITY_WORKER_TIMEOUT).
-    connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
+    connector = community.connector(worker=True)
     for done, task_id in enumerate(ids, start=1):
         outcome = attempt(session, task_id, connector, now, any_time)
         counts[WAITING if outcome == HELD else outcome or IN_PROGRESS] += 1
@@ -258,17 +255,15 @@ def try_again(session, request, now=None):
     task.waiting_since = now
     task.next_attempt_at = now
     session.commit()
-    config = current_app.config
-    return attempt(session, task.id, connector_for(config, config["COMMUNITY_TIMEOUT"]), now)
+    return attempt(session, task.id, community.connector(), now)
 
 
 def reprovision(session, request, now=None):
     """Make a joined request's person a member again (`community sync`): attempt now."""
     now = now or utcnow()
-    task = start_provisioning(session, request, current_app.config["COMMUNITY_PLATFORM"], now)
+    connector = community.connector(worker=True)
+    task = start_provisioning(session, request, connector.platform, now)
     task.status = ProvisioningStatus.WAITING
     task.waiting_since = task.next_attempt_at = now
     session.commit()
-    config = current_app.config
-    connector = connector_for(config, config["COMMUNITY_WORKER_TIMEOUT"])
     return attempt(session, task.id, connector, now, any_time=True)

@@ -15,28 +15,24 @@ CREDENTIALS = "credentials"  # refused_for: our key or token was refused
 
 def bring_forward(session, now):
     """The platform answers again: everyone waiting on a backoff is due now."""
-    session.execute(
-        update(CommunityProvisioning)
-        .where(
-            CommunityProvisioning.status == ProvisioningStatus.WAITING,
-            CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.next_attempt_at > now,
-        )
-        .values(next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    _move_next_attempts(session, CommunityProvisioning.next_attempt_at > now, now)
 
 
 def hold_everyone(session, until):
     """The platform asked us to wait (429): nobody's next try comes before `until`."""
+    _move_next_attempts(session, CommunityProvisioning.next_attempt_at < until, until)
+
+
+def _move_next_attempts(session, which, to):
+    """Every waiting task no sender holds, of those `which` picks, is next tried at `to`."""
     session.execute(
         update(CommunityProvisioning)
         .where(
             CommunityProvisioning.status == ProvisioningStatus.WAITING,
             CommunityProvisioning.claimed_at.is_(None),
-            CommunityProvisioning.next_attempt_at < until,
+            which,
         )
-        .values(next_attempt_at=until)
+        .values(next_attempt_at=to)
         .execution_options(synchronize_session=False)
     )
 

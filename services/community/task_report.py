@@ -6,11 +6,11 @@ the staff console and a monitor, counted over every task, not only the latest.
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import func, or_, select
 
 from clock import utcnow
 from models import CommunityProvisioning, ProvisioningStatus
+from services import community
 from services.community.provisioning import QUEUE
 
 PROBLEM_AGE = timedelta(hours=1)  # failures older than this are shown to staff
@@ -54,7 +54,7 @@ def community_counts(session, now=None):
 
     waiting = Task.status == ProvisioningStatus.WAITING
     return {
-        "platform": current_app.config.get("COMMUNITY_PLATFORM", "none"),
+        "platform": community.connector().platform,
         "waiting": count(waiting),
         "in_progress": count(waiting & Task.claimed_at.is_not(None)),
         "failing": count(_failing_long(now)),
@@ -64,8 +64,8 @@ def community_counts(session, now=None):
 
 
 def connector_health(session, now=None):
-    """"none", "ok", or "failing: 2 refused, 1 stuck, ..." over every task."""
-    if current_app.config.get("COMMUNITY_PLATFORM", "none") == "none":
+    """"none" (no platform connected), "ok", or "failing: 2 refused, 1 stuck, ..." over every task."""
+    if not community.connector().connected:
         return "none"
     counts = community_counts(session, now)
     bad = [f"{counts[key]} {key}" for key in ("refused", "stuck", "failing") if counts[key]]

@@ -77,17 +77,9 @@ def send_staff_new_review(session, request, hints, to, platform_problems=0):
     )
 
 
-def send_welcome(session, request, way_in_url=None, platform="none", already_member=False):
-    """You're in: how to sign in (and, from a platform, the way in it gave us)."""
-    return _record(
-        session,
-        "welcome",
-        request.email,
-        request,
-        way_in_url=way_in_url,
-        platform=platform,
-        already_member=already_member,
-    )
+def send_welcome(session, request, way_in=None):
+    """You're in: how to sign in, and the way in the platform's connector words (a WayIn)."""
+    return _record(session, "welcome", request.email, request, way_in=way_in)
 
 
 def send_already_member(session, request):

@@ -11,8 +11,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from clock import utcnow
 from models import OPEN_STATES, MembershipRequest, RequestSource, RequestState
+from services import community
 from services.accounts.records import paying_accounts_for_email, review_hints
-from services.community import CommunityError, connector_for
+from services.community import CommunityError
 from services.community.task_report import problems
 from services.dates import due_date_for
 from services.events import REQUESTER, SYSTEM, insert_event, record_event
@@ -189,9 +190,8 @@ def _screen(session, request):
 
 
 def _already_member(email):
-    config = current_app.config
     try:
-        return connector_for(config, config["COMMUNITY_TIMEOUT"]).find_member(email) is not None
+        return community.connector().find_member(email) is not None
     except CommunityError as error:
         log.warning("community: look-up at screening failed (%s); screening as usual", error)
         return False

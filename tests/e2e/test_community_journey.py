@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models import MembershipRequest, RequestState
 from tests.support.browser import assert_accessible_at_all_widths
+from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
 from tests.support.journeys import ANA, COMMUNITY_PAGE, LINK_RE, fill_join_form
@@ -16,7 +17,7 @@ LOGIN_URL = "https://community.lobby-e2e.test/sign_in"
 
 @pytest.fixture
 def circle_site(app, page, fake_circle):
-    app.config.update(circle_config(fake_circle), COMMUNITY_LOGIN_URL=LOGIN_URL)
+    set_platform(app, circle_config(fake_circle), COMMUNITY_LOGIN_URL=LOGIN_URL)
     page.route(
         "https://community.lobby-e2e.test/**",
         lambda route: route.fulfill(status=200, content_type="text/html", body=COMMUNITY_PAGE),

@@ -4,6 +4,7 @@ import socket
 
 import pytest
 
+from services import community
 from tests.support.fake_circle import FakeCircle
 from tests.support.fake_discourse import FakeDiscourse
 from tests.support.fake_http import Elsewhere, served
@@ -35,3 +36,14 @@ def elsewhere():
     """A second fake on another port: where a redirect would lead (it must see no secret)."""
     with served(Elsewhere()) as fake:
         yield fake
+
+
+def set_platform(app, settings=None, **more):
+    """Change the app's platform settings and rebuild its one connector, as a restart would.
+
+    The connector is built once at start-up (services.community.init_app), so a
+    test that changes COMMUNITY_PLATFORM, a fake's URL or a platform setting
+    after the app exists goes through here.
+    """
+    app.config.update(settings or {}, **more)
+    community.init_app(app)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.support.browser import assert_accessible_at_all_widths
+from tests.support.community_fixtures import set_platform
 
 ANA = "ana@myshop.example"
 LINK_RE = re.compile(r"(http://127\.0\.0\.1:\d+/invite/[A-Za-z0-9_-]+)\s")
@@ -20,7 +21,7 @@ COMMUNITY_PAGE = (
 def community(app, page):
     """COMMUNITY_URL answered by the browser itself, so landing there can be seen."""
     url = "https://community.lobby-e2e.test/"
-    app.config["COMMUNITY_URL"] = url
+    set_platform(app, COMMUNITY_URL=url)
     page.route(
         "https://community.lobby-e2e.test/**",
         lambda route: route.fulfill(status=200, content_type="text/html", body=COMMUNITY_PAGE),
