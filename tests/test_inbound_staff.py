@@ -13,6 +13,7 @@ from services.mail.outbox import build_message, message_id
 from services.membership.invitation_reminders import due_reminder_ids
 from services.membership.resending import NOTHING, resend_for_address
 from services.privacy.retention import purge
+from tests.support.builders import decline_request
 from tests.support.database import app_session
 from tests.support.inbound import (
     INBOUND_CONFIG,
@@ -164,8 +165,7 @@ def test_inbound_mail_goes_with_the_request_under_retention(app, client, replied
     request_id, _original = replied
     _post(client, sample("no_match"))
     with app_session(app) as session:
-        request = session.get(MembershipRequest, request_id)
-        request.state = "declined"
+        request = decline_request(session, session.get(MembershipRequest, request_id))
         request.updated_at = utcnow() - timedelta(days=400)
     with app_session(app) as session:
         purge(session, 365, now=utcnow() + timedelta(days=400))

@@ -47,31 +47,54 @@ def build_request(session, state=None, *, name=None, email=None, quiet=False, **
     email = email or "ana@myshop.example"
     if state is None:
         return submit_request(session, name=name, email=email, **details).request
-    return _request_in_state(session, state, email, name)
+    return _request_in_state(session, state, email, name, **details)
 
 
-def _request_in_state(session, state, email, name):
-    if state in ("invited", "expired", "joined", "withdrawn"):
+def _request_in_state(session, state, email, name, **details):
+    if state in ("invited", "expired", "joined", "withdrawn") and not _has_an_account(
+        session, email
+    ):
         account = Account(subdomain=email.split("@")[0] + "shop", name="Shop", status="active")
         account.users = [AccountUser(email=email, email_normalized=canonical_email(email))]
         session.add(account)
         session.flush()
-    request = submit_request(session, name=name, email=email).request
+    request = submit_request(session, name=name, email=email, **details).request
     if state == "expired":
         request.invitations[-1].expires_at = utcnow() - timedelta(days=1)
         session.flush()
         expire_invitations(session)
     elif state == "joined":
-        accept_invitation(session, issue_invitation(session, request))
+        join_request(session, request)
     elif state == "withdrawn":
         opt_out(session, request)
     elif state == "overdue":
         request.due_on = (utcnow() - timedelta(days=5)).date()
     elif state == "declined":
-        reason = DeclineReason(title="No paying account found", body=DECLINE_REASON)
-        decline(session, request, STAFF_EMAIL, reason)
+        decline_request(session, request)
     session.flush()
     assert request.state == {"overdue": "in_review"}.get(state, state)
+    return request
+
+
+def _has_an_account(session, email):
+    return session.scalar(
+        select(AccountUser.id).where(AccountUser.email_normalized == canonical_email(email))
+    ) is not None
+
+
+def join_request(session, request, welcome=True):
+    """The person behind an invited request accepts a fresh link, as from the email.
+
+    `welcome=False` leaves the welcome email to community provisioning.
+    """
+    accept_invitation(session, issue_invitation(session, request), welcome=welcome)
+    return request
+
+
+def decline_request(session, request):
+    """A staff member declines the request with DECLINE_REASON, through the review service."""
+    reason = DeclineReason(title="No paying account found", body=DECLINE_REASON)
+    decline(session, request, STAFF_EMAIL, reason)
     return request
 
 
