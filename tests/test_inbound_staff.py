@@ -17,7 +17,8 @@ from tests.support.builders import decline_request
 from tests.support.database import app_session
 from tests.support.inbound import (
     INBOUND_CONFIG,
-    INBOUND_TOKEN,
+    PERSON,
+    RAW_MAIL,
     first_email_to,
     inbound_rows,
     sample,
@@ -25,14 +26,11 @@ from tests.support.inbound import (
 from tests.support.snapshots import assert_snapshot, masked
 from tests.support.staff import sign_in, staff_post
 
-PERSON = "ben@elsewhere.example"
-BEARER = {"Authorization": f"Bearer {INBOUND_TOKEN}", "Content-Type": "message/rfc822"}
-
 pytestmark = pytest.mark.app_config(**INBOUND_CONFIG)
 
 
 def _post(client, raw):
-    response = client.post("/inbound/email", data=raw, headers=BEARER)
+    response = client.post("/inbound/email", data=raw, headers=RAW_MAIL)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 
