@@ -32,13 +32,16 @@ def build_request(session, state=None, *, name=None, email=None, quiet=False, **
 
     - `state=None`: submitted through the real service (screened, emails queued);
       `details` go to submit_request (subdomain, source, facebook_name, ...).
-    - `state` one of STATES: submitted, then moved to that state through the real
-      services (an account is made for the address when the state needs a member).
+    - `state` one of STATES: submitted (with `details`), then moved there through the
+      real services: staff decline, the requester's opt-out, expiry, acceptance;
+      "overdue" is in review with its due date moved into the past. An account is
+      made for the address when the state needs a member and it has none.
     - `quiet=True`: the row is inserted directly as submitted, screened by nobody
       and emailing nobody, since `entered_review_days_ago` days, then moved along
       the state machine's table to `state` (in review by default) with
-      move_request; `details` may set any other column (source, subdomain,
-      reference, ...), e.g. rows as they were stored before today's checks existed.
+      move_request (ValueError when no legal moves lead there); `details` may set
+      any other column (source, subdomain, reference, ...), e.g. rows as they were
+      stored before today's checks existed.
     """
     if quiet:
         request = _insert_request(session, name, email, **details)
