@@ -10,6 +10,13 @@ import ast
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from models import Event, RequestState
+from services.membership.request_states import TRANSITIONS
+from tests.support import builders
+from tests.support.builders import build_request
+from tests.support.database import app_session
 
 TESTS = Path(__file__).resolve().parent
 # Files that store a row in a chosen state on purpose, each with its reason.
@@ -77,3 +84,20 @@ def test_no_test_or_builder_sets_a_state_by_hand():
 ])
 def test_the_check_finds_what_it_should(source, expected):
     assert state_writes(source) == expected
+
+
+@pytest.mark.parametrize("state", list(RequestState))
+def test_a_quiet_request_reaches_its_state_by_moves_it_records(app, state):
+    with app_session(app) as session:
+        request = build_request(session, state, quiet=True, email=f"{state}@x.example")
+        kinds = session.scalars(select(Event.kind).where(Event.request_id == request.id)).all()
+        assert request.state == state and request.version == len(kinds)
+        assert (kinds[-1] if kinds else RequestState.SUBMITTED) == state
+
+
+def test_a_quiet_request_in_a_state_no_move_reaches_fails_loudly(app, monkeypatch):
+    no_way_out = {move: roles for move, roles in TRANSITIONS.items()
+                  if move[1] != RequestState.WITHDRAWN}
+    monkeypatch.setattr(builders, "TRANSITIONS", no_way_out)
+    with app_session(app) as session, pytest.raises(ValueError, match="no legal moves"):
+        build_request(session, RequestState.WITHDRAWN, quiet=True)
