@@ -1,15 +1,16 @@
 """The declarative base: one naming convention, and timestamps that are always UTC."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Annotated
 
 from sqlalchemy import (
     DateTime,
     MetaData,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from clock import as_utc
+from clock import as_utc, utcnow
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,3 +40,10 @@ class UtcDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every `Mapped[datetime]` column is a UtcDateTime.
+    type_annotation_map = {datetime: UtcDateTime()}
+
+
+# When a row was made, and when it last changed: `created_at: Mapped[Created]`.
+Created = Annotated[datetime, mapped_column(default=utcnow)]
+Updated = Annotated[datetime, mapped_column(default=utcnow, onupdate=utcnow)]

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clock import utcnow
-from models.base import Base, UtcDateTime
+from models.base import Base, Created, Updated
 from models.enums import OPEN_STATES, RequestSource, RequestState
 
 
@@ -35,10 +35,8 @@ class Account(Base):
     subdomain: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
 
     users: Mapped[list["AccountUser"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="AccountUser.email"
@@ -56,9 +54,7 @@ class AccountUser(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
     email_normalized: Mapped[str] = mapped_column(String(254), index=True)
-    created_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     account: Mapped[Account] = relationship(back_populates="users")
 
@@ -86,19 +82,15 @@ class MembershipRequest(Base):
     facebook_name: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(20), default=RequestSource.WEB)
     state: Mapped[str] = mapped_column(String(20), default=RequestState.SUBMITTED)
-    created_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, index=True
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, onupdate=utcnow
-    )
-    review_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[Updated]
+    review_started_at: Mapped[datetime | None]
     due_on: Mapped[date | None] = mapped_column(Date)
-    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(index=True)
     decided_by: Mapped[str | None] = mapped_column(String(254))
     decline_reason: Mapped[str | None] = mapped_column(Text)
     decline_note: Mapped[str | None] = mapped_column(Text)
-    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    purged_at: Mapped[datetime | None]
     # Bumped by every change of state (services.membership.request_states): a move is made
     # only from the state and version its actor saw.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -106,8 +98,8 @@ class MembershipRequest(Base):
     # address; when the person replied and no staff member has answered yet (the
     # queue puts these first); and the last hard bounce of an email to the address.
     reply_tag: Mapped[str | None] = mapped_column(String(40), unique=True)
-    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    bounced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    replied_at: Mapped[datetime | None]
+    bounced_at: Mapped[datetime | None]
     bounce_diagnostic: Mapped[str | None] = mapped_column(Text)
 
     invitations: Mapped[list["Invitation"]] = relationship(
@@ -131,11 +123,11 @@ class Invitation(Base):
         ForeignKey("membership_request.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
 
     request: Mapped[MembershipRequest] = relationship(back_populates="invitations")
 
@@ -169,7 +161,7 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(254))
     detail: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[Created]
 
     request: Mapped[MembershipRequest] = relationship(back_populates="events")
 
@@ -200,10 +192,10 @@ class InvitationOptOut(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email_normalized: Mapped[str | None] = mapped_column(String(254), unique=True)
     email_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[Created]
     # Set when the address marked our email as spam (an ARF complaint): from then on
     # it gets only direct answers to its own requests (services.inbound.bounces).
-    complained_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    complained_at: Mapped[datetime | None]
 
 
 
@@ -236,8 +228,8 @@ class InboundMessage(Base):
     source: Mapped[str] = mapped_column(String(20))  # imap or webhook
     sender: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(300))
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     body_text: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[str | None] = mapped_column(Text)  # JSON: [{"name", "size"}]
     diagnostic: Mapped[str | None] = mapped_column(Text)

@@ -2,19 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clock import utcnow
-from models.base import Base, UtcDateTime
+from models.base import Base, Created
 from models.enums import OutboxStatus, ReportStatus, StaffRole
 
 
@@ -35,10 +27,10 @@ class OutboxEmail(Base):
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
     # Threading of a staff answer (services.inbound.staff_answers): the Message-IDs it answers.
     in_reply_to: Mapped[str | None] = mapped_column(String(998))
     thread_references: Mapped[str | None] = mapped_column(Text)
@@ -64,7 +56,7 @@ class FaqVote(Base):
     # A keyed hash of the client's address and browser: one vote per client per
     # answer whatever cookies it drops; forgotten after a day (retention.purge).
     client_key: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[Created]
 
 
 
@@ -80,8 +72,8 @@ class Report(Base):
     description: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN)
     outcome_note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    closed_at: Mapped[datetime | None]
 
 
 
@@ -92,19 +84,19 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    last_login_at: Mapped[datetime | None]
     # Failed sign-ins since the last good one, from any client (for the alert email).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     # Unused since sign-in stopped locking accounts (services.staff.sign_in); kept so
     # the code before that change still runs during an upgrade. Drop it later.
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    locked_until: Mapped[datetime | None]
     # Changes on sign-in and deactivation, so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     role: Mapped[str] = mapped_column(String(20), default=StaffRole.ADMIN, server_default="admin")
     # The TOTP secret (base32); enrolment counts once totp_enrolled_at is set.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    totp_enrolled_at: Mapped[datetime | None]
     # The last 30-second step whose code was accepted: a code is good once.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
@@ -122,4 +114,4 @@ class SignInThrottle(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

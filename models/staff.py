@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clock import utcnow
-from models.base import Base, UtcDateTime
+from models.base import Base, Created
 
 
 class StaffRecoveryCode(Base):
@@ -17,7 +17,7 @@ class StaffRecoveryCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None]
 
 
 class StaffInvite(Base):
@@ -30,9 +30,9 @@ class StaffInvite(Base):
     role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by: Mapped[str | None] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class StaffSession(Base):
@@ -47,9 +47,9 @@ class StaffSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
     browser: Mapped[str | None] = mapped_column(String(200))
     network: Mapped[str | None] = mapped_column(String(64))
     # How the person signed in: "password+totp", "password+recovery", "password", "sso".
@@ -63,7 +63,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_entry_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # The staff address, or the typed one for a failed sign-in; "staff" after the purge.
     actor: Mapped[str | None] = mapped_column(String(254), index=True)
     action: Mapped[str] = mapped_column(String(40))

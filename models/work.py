@@ -2,20 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clock import utcnow
-from models.base import Base, UtcDateTime
+from models.base import Base, Created
 from models.enums import JobStatus, ProvisioningStatus
 from models.membership import MembershipRequest
 
@@ -35,16 +26,16 @@ class CommunityProvisioning(Base):
     platform: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=ProvisioningStatus.WAITING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[Created]
     # The "give up after a day" clock; staff's "Try again" restarts it.
-    waiting_since: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    first_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    waiting_since: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    first_failed_at: Mapped[datetime | None]
     # The platform's own words, shown to staff (never a token).
     last_error: Mapped[str | None] = mapped_column(Text)
-    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_at: Mapped[datetime | None]
     member_id: Mapped[str | None] = mapped_column(String(64))
     already_member: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where the person goes in (Discourse's invite link); None: our own "you're in" page.
@@ -74,9 +65,9 @@ class PendingJob(Base):
     status: Mapped[str] = mapped_column(String(20), default=JobStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    run_after: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[Created]
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
 
 
 
@@ -89,10 +80,10 @@ class ScheduledRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(60))
-    slot: Mapped[datetime] = mapped_column(UtcDateTime())
+    slot: Mapped[datetime]
     worker: Mapped[str] = mapped_column(String(120))
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(Text)
 
 
@@ -103,5 +94,5 @@ class WorkerHeartbeat(Base):
     __tablename__ = "worker_heartbeat"
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from clock import utcnow
 from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
 from services.community.provisioning import start_provisioning
-from tests.support.builders import build_request
+from tests.support.builders import build_request, join_request
 from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
@@ -62,8 +62,7 @@ def joined(app, make_request, make_account, email, name="Ana Lima", task_status=
     make_account(email.split("@")[0], "active", [email])
     request_id = make_request(name=name, email=email)
     with app_session(app) as session:
-        request = session.get(MembershipRequest, request_id)
-        request.state = RequestState.JOINED
+        request = join_request(session, session.get(MembershipRequest, request_id), welcome=False)
         if task_status:
             task = start_provisioning(session, request, "circle")
             task.status = task_status

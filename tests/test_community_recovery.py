@@ -12,7 +12,6 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from clock import utcnow
@@ -25,6 +24,7 @@ from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import TOKEN, circle_config
 from tests.support.fake_http import Canned
+from tests.support.servers import wait_for
 from tests.support.staff import sign_in
 from tests.support.worker import run_worker_pass
 
@@ -49,15 +49,6 @@ def waiting(app, count, prefix="person"):
 def tasks(app):
     with app_session(app) as session:
         return list(session.scalars(select(CommunityProvisioning).order_by(CommunityProvisioning.id)))
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_a_429_storm_then_recovery_drains_the_queue_without_an_operator(app, fake_circle, outbox):

@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from clock import utcnow
-from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus, RequestState
+from models import CommunityProvisioning, MembershipRequest, ProvisioningStatus
 from services.community.provisioning import start_provisioning
+from tests.support.builders import join_request
 from tests.support.community_fixtures import set_platform
 from tests.support.database import app_session
 from tests.support.fake_circle import circle_config
@@ -18,8 +19,7 @@ def accepted(app, make_account, make_request, email, status, error=None, failing
     make_account(email.split("@")[0], "active", [email])
     request_id = make_request(name=email.split("@")[0].title(), email=email)
     with app_session(app) as session:
-        request = session.get(MembershipRequest, request_id)
-        request.state = RequestState.JOINED
+        request = join_request(session, session.get(MembershipRequest, request_id), welcome=False)
         task = start_provisioning(session, request, "circle")
         task.status = status
         task.last_error = error

@@ -17,10 +17,7 @@ from services.mail.outbox import message_id
 from setting_checks import value_problems
 from settings import DEFAULTS
 from tests.support.database import app_session
-from tests.support.inbound import INBOUND_CONFIG, INBOUND_TOKEN, inbound_rows
-
-PERSON = "ben@elsewhere.example"
-BEARER = {"Authorization": f"Bearer {INBOUND_TOKEN}"}
+from tests.support.inbound import BEARER, INBOUND_CONFIG, PERSON, inbound_rows
 
 pytestmark = pytest.mark.app_config(**INBOUND_CONFIG)
 

@@ -7,9 +7,8 @@ from models import MembershipRequest
 from services.inbound import imap_polling
 from services.inbound.imap_polling import ImapSettingError, imap_settings
 from tests.support.database import app_session
-from tests.support.inbound import INBOUND_CONFIG, first_email_to, inbound_rows, sample
+from tests.support.inbound import INBOUND_CONFIG, PERSON, first_email_to, inbound_rows, sample
 
-PERSON = "ben@elsewhere.example"
 DONE = "Lobby/Processed"
 
 pytestmark = pytest.mark.app_config(**INBOUND_CONFIG, INBOUND_IMAP_INTERVAL=0)

@@ -13,10 +13,12 @@ from services.links import status_token
 from services.mail.outbox import build_message, message_id
 from services.membership.invitation_reminders import due_reminder_ids
 from services.membership.resending import NOTHING, resend_for_address
+from tests.support.builders import decline_request
 from tests.support.database import app_session
 from tests.support.inbound import (
     INBOUND_CONFIG,
-    INBOUND_TOKEN,
+    PERSON,
+    RAW_MAIL,
     first_email_to,
     inbound_rows,
     sample,
@@ -24,14 +26,11 @@ from tests.support.inbound import (
 from tests.support.snapshots import assert_snapshot, masked
 from tests.support.staff import sign_in, staff_post
 
-PERSON = "ben@elsewhere.example"
-BEARER = {"Authorization": f"Bearer {INBOUND_TOKEN}", "Content-Type": "message/rfc822"}
-
 pytestmark = pytest.mark.app_config(**INBOUND_CONFIG)
 
 
 def _post(client, raw):
-    response = client.post("/inbound/email", data=raw, headers=BEARER)
+    response = client.post("/inbound/email", data=raw, headers=RAW_MAIL)
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 
@@ -164,8 +163,7 @@ def test_inbound_mail_goes_with_the_request_under_retention(app, client, replied
     request_id, _original = replied
     _post(client, sample("no_match"))
     with app_session(app) as session:
-        request = session.get(MembershipRequest, request_id)
-        request.state = "declined"
+        request = decline_request(session, session.get(MembershipRequest, request_id))
         request.updated_at = utcnow() - timedelta(days=400)
     with app_session(app) as session:
         purge(session, 365, now=utcnow() + timedelta(days=400))

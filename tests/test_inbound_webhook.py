@@ -9,17 +9,16 @@ from models import Event, InvitationOptOut, MembershipRequest, OutboxEmail
 from services.mail.outbox import message_id
 from tests.support.database import app_session
 from tests.support.inbound import (
+    BEARER,
     INBOUND_ADDRESS,
     INBOUND_CONFIG,
     INBOUND_TOKEN,
+    PERSON,
     STAFF_NOTIFY,
     first_email_to,
     inbound_rows,
     sample,
 )
-
-PERSON = "ben@elsewhere.example"
-BEARER = {"Authorization": f"Bearer {INBOUND_TOKEN}"}
 
 pytestmark = pytest.mark.app_config(**INBOUND_CONFIG)
 

@@ -82,17 +82,19 @@ def test_zero_days_switches_reminders_off(runner, invited, outbox):
     assert outbox(kind="invitation_reminder") == []
 
 
-def test_answered_revoked_or_expired_invitations_get_no_reminder(
-    runner, invited, use_session, outbox
-):
+def test_answered_or_revoked_invitations_get_no_reminder(runner, invited, use_session, outbox):
     with use_session() as session:
         accept_invitation(session, invited["ana@myshop.example"])
         revoke_invitation(session, _request_of(session, "ben@myshop.example"), "staff@x.example")
     result = runner.invoke(args=["invitations", "remind"])
     assert "Sent 0 reminder(s)." in result.output
+    assert outbox(kind="invitation_reminder") == []
+
+
+def test_lapsed_invitations_get_no_reminder_before_the_expiry_job_runs(
+    runner, invited, use_session, outbox
+):
     with use_session() as session:
-        session.execute(update(Invitation).values(revoked_at=None, accepted_at=None))
-        session.execute(update(MembershipRequest).values(state=RequestState.INVITED))
         session.execute(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
     result = runner.invoke(args=["invitations", "remind"])
     assert "Sent 0 reminder(s)." in result.output

@@ -41,32 +41,38 @@ def test_every_move_in_the_table_succeeds_and_every_other_is_refused(
     allowed = role in TRANSITIONS.get((source, target), set())
     with app_session(app) as session:
         request = _request_in(session, source, 1)
+        version, events = request.version, _events_of(session, request)
         if allowed:
             move_request(session, request, target, ACTORS[role], seen_state=source)
             session.flush()
-            assert request.state == target and request.version == 1
-            [event] = session.scalars(select(Event).where(Event.request_id == request.id))
+            assert request.state == target and request.version == version + 1
+            [event] = _events_of(session, request)[len(events):]
             assert (event.kind, event.actor) == (str(target), ACTORS[role])
         else:
             with pytest.raises(MoveNotAllowed):
                 move_request(session, request, target, ACTORS[role], seen_state=source)
-            assert request.state == source and request.version == 0
+            assert request.state == source and request.version == version
+            assert _events_of(session, request) == events
+
+
+def _events_of(session, request):
+    return list(session.scalars(select(Event).where(Event.request_id == request.id).order_by(Event.id)))
 
 
 def test_a_move_from_a_state_or_version_no_longer_there_changes_nothing(app):
     with app_session(app) as session:
         request = _request_in(session, RequestState.IN_REVIEW, 2)
-        staff = ACTORS[STAFF]
+        staff, seen = ACTORS[STAFF], request.version
         move_request(session, request, RequestState.INVITED, staff, seen_state="in_review")
         with pytest.raises(RequestChanged):  # a second actor who saw it in review
             move_request(
                 session, request, RequestState.DECLINED, staff,
-                seen_state="in_review", seen_version=0,
+                seen_state="in_review", seen_version=seen,
             )
         with pytest.raises(RequestChanged):  # right state, stale version
             move_request(
                 session, request, RequestState.INVITED, staff, seen_state="invited",
-                seen_version=0,
+                seen_version=seen,
             )
         session.expire_all()
         assert session.get(MembershipRequest, request.id).state == RequestState.INVITED

@@ -52,6 +52,7 @@ def test_migrations_go_down_and_up_again(app, empty_database_url):
     command.upgrade(config, "head")
 
 
+# Rows stored straight in the table: these tests check the database's own rules.
 def _request(email, reference, state="in_review"):
     return MembershipRequest(
         name="X", email=email, email_normalized=email.lower(), reference=reference, state=state

@@ -9,7 +9,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from services.mail import outbox as outbox_service
 from tests.support.browser_http import Browser, percentile
 from tests.support.builders import build_request
 from tests.support.database import app_session
-from tests.support.servers import free_port, start_gunicorn, stop, wait_until_serving
+from tests.support.servers import free_port, start_gunicorn, stop, wait_for, wait_until_serving
 from tests.support.smtp_fakes import StallingServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,15 +42,6 @@ def _env(app, **values):
     return env
 
 
-def _wait_for(condition, timeout=30, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def _record(app, to="ana@myshop.example"):
     with app_session(app) as session:
         outbox_service.record_email(
@@ -70,8 +60,8 @@ def test_a_worker_killed_mid_send_leaves_the_email_to_the_next(
             worker = subprocess.Popen(FLASK + ["worker"], cwd=ROOT, env=env, stdout=log,
                                       stderr=subprocess.STDOUT)
             try:
-                _wait_for(lambda: stall.connections >= 1, what="the worker to connect")
-                _wait_for(lambda: outbox()[0].status == OutboxStatus.SENDING, what="a claim")
+                wait_for(lambda: stall.connections >= 1, what="the worker to connect")
+                wait_for(lambda: outbox()[0].status == OutboxStatus.SENDING, what="a claim")
             finally:
                 worker.send_signal(signal.SIGKILL)
                 worker.wait(timeout=10)
@@ -120,7 +110,7 @@ def test_a_mail_server_that_never_answers_slows_no_page(app, gunicorn, outbox, t
             worker = subprocess.Popen(FLASK + ["worker"], cwd=ROOT, env=_env(app, **env),
                                       stdout=log, stderr=subprocess.STDOUT)
             try:
-                _wait_for(lambda: stall.connections >= 1, what="the worker to hang on SMTP")
+                wait_for(lambda: stall.connections >= 1, what="the worker to hang on SMTP")
                 timings = [browser.request("/faq")[2] for _ in range(100)]
                 timings += [browser.request("/join", {
                     "csrf_token": token, "name": "Ana", "email": f"q{i}@elsewhere.example",
@@ -201,14 +191,14 @@ def test_make_run_starts_the_site_and_a_worker_so_mail_arrives(app, tmp_path):
                 except OSError:
                     return False
 
-            _wait_for(serving, what="the development site")
+            wait_for(serving, what="the development site")
             token = browser.csrf_token("/join")
             status, _html, _seconds = browser.request("/join", {
                 "csrf_token": token, "name": "Zoe", "email": "zoe@elsewhere.example",
                 "agree": "y",
             })
             assert status == 303
-            _wait_for(lambda: "zoe@elsewhere.example" in browser.request("/dev/mail")[1],
+            wait_for(lambda: "zoe@elsewhere.example" in browser.request("/dev/mail")[1],
                       what="the email in /dev/mail")
         finally:
             launcher.send_signal(signal.SIGINT)

@@ -124,11 +124,25 @@ def _as_list(value):
     return tuple(str(v) for v in value)
 
 
+def _read_page(path, problems):
+    """A Markdown file's front matter, body and the line its body starts on."""
+    with open(path, encoding="utf-8") as handle:
+        return split_front_matter(handle.read(), path, problems)
+
+
+def _render_body(body, body_line, path, substitutions, problems):
+    """A page's body, placeholders filled, rendered: the fields every page has, and its text."""
+    source = fill_placeholders(body, substitutions, problems, path, body_line)
+    html = render_markdown(source)
+    text, anchors = html_to_text(html)
+    fields = {"html": html, "anchors": anchors, "path": path, "source": source,
+              "body_line": body_line}
+    return fields, text
+
+
 def load_faq(path, substitutions, problems):
     slug = os.path.basename(path)[:-3]
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    meta, body, body_line = split_front_matter(text, path, problems)
+    meta, body, body_line = _read_page(path, problems)
     if meta is None:
         return None
     key_lines = meta.pop("__lines__")
@@ -146,9 +160,7 @@ def load_faq(path, substitutions, problems):
     if not isinstance(meta["order"], int) or isinstance(meta["order"], bool):
         problems.append(Problem(path, key_lines.get("order", 2), "order must be a whole number"))
         return None
-    source = fill_placeholders(body, substitutions, problems, path, body_line)
-    html = render_markdown(source)
-    plain, anchors = html_to_text(html)
+    rendered, text = _render_body(body, body_line, path, substitutions, problems)
     page = FaqPage(
         slug=slug,
         title=fill_placeholders(str(meta["title"]), substitutions, problems, path,
@@ -160,16 +172,12 @@ def load_faq(path, substitutions, problems):
                                   key_lines.get("summary", 1)),
         aliases=_as_list(meta.get("aliases")),
         related=_as_list(meta.get("related")),
-        html=html,
-        text=plain,
-        anchors=anchors,
-        path=path,
-        source=source,
-        body_line=body_line,
+        text=text,
         meta_lines=key_lines,
+        **rendered,
     )
     page.etag = _digest([slug, page.title, page.category, page.order, updated, page.summary,
-                         page.aliases, page.related, html])
+                         page.aliases, page.related, page.html])
     return page
 
 
@@ -185,16 +193,12 @@ def _as_date(value):
 
 
 def load_guidelines(path, substitutions, problems):
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    meta, body, body_line = split_front_matter(text, path, problems)
+    meta, body, body_line = _read_page(path, problems)
     meta = meta or {}
     meta.pop("__lines__", None)
-    source = fill_placeholders(body, substitutions, problems, path, body_line)
-    html = render_markdown(source)
-    _plain, anchors = html_to_text(html)
+    rendered, _text = _render_body(body, body_line, path, substitutions, problems)
     guidelines = []
-    for line_no, line in enumerate(source.split("\n"), start=body_line):
+    for line_no, line in enumerate(rendered["source"].split("\n"), start=body_line):
         match = re.match(r"^##\s+(.+?)\s*(?:\{#([a-z0-9-]+)\})?\s*$", line)
         if match:
             if not match.group(2):
@@ -205,12 +209,8 @@ def load_guidelines(path, substitutions, problems):
     return GuidelinesPage(
         title=str(meta.get("title", "Community guidelines")),
         updated=_as_date(updated) if updated else None,
-        html=html,
         guidelines=guidelines,
-        anchors=anchors,
-        path=path,
-        source=source,
-        body_line=body_line,
+        **rendered,
     )
 
 

@@ -9,14 +9,13 @@ from tests.support.browser import assert_accessible
 from tests.support.builders import add_decline_reason, make_overdue
 from tests.support.inbound import (
     INBOUND_CONFIG,
-    INBOUND_TOKEN,
+    PERSON,
+    RAW_MAIL,
     first_email_to,
     inbound_rows,
     sample,
 )
 from tests.support.staff import STAFF_EMAIL, STAFF_PASSWORD, sign_in_in_browser
-
-PERSON = "ben@elsewhere.example"
 
 
 @pytest.mark.app_config(**INBOUND_CONFIG)
@@ -41,7 +40,7 @@ def test_declined_reply_goes_back_to_review_and_staff_answer_threaded(
     response = requests.post(
         f"{live_server.url}/inbound/email",
         data=sample("gmail_reply", to=reply_to, in_reply_to=declined_id),
-        headers={"Authorization": f"Bearer {INBOUND_TOKEN}", "Content-Type": "message/rfc822"},
+        headers=RAW_MAIL,
         timeout=30,
     )
     assert response.status_code == 200 and response.json()["status"] == "attached"
@@ -83,7 +82,7 @@ def test_unmatched_mail_is_attached_by_reference(
         reference = session.get(MembershipRequest, ben).reference
     response = requests.post(
         f"{live_server.url}/inbound/email", data=sample("no_match"),
-        headers={"Authorization": f"Bearer {INBOUND_TOKEN}", "Content-Type": "message/rfc822"},
+        headers=RAW_MAIL,
         timeout=30,
     )
     assert response.json()["status"] == "unmatched"

@@ -18,7 +18,7 @@ from string import Template
 
 import pytest
 
-from tests.support.servers import free_port
+from tests.support.servers import end_process, free_port
 
 CONFIG = Path(__file__).resolve().parent / "dovecot" / "dovecot.conf"
 USER = "lobby"
@@ -93,10 +93,5 @@ def imap_server():
         _wait_for_greeting(port, process, stderr_path)
         yield ImapServer(port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process)
         shutil.rmtree(base, ignore_errors=True)

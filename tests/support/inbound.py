@@ -14,6 +14,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "inbound"
 INBOUND_ADDRESS = "replies@help.example-app.com"
 INBOUND_TOKEN = "inbound-test-token-7Qm2x9Lk4Rt8"
 STAFF_NOTIFY = "reviewers@example-app.com"
+PERSON = "ben@elsewhere.example"  # who writes the sample messages
+# How the mail service signs what it posts to /inbound/...; RAW_MAIL for a whole message.
+BEARER = {"Authorization": f"Bearer {INBOUND_TOKEN}"}
+RAW_MAIL = {**BEARER, "Content-Type": "message/rfc822"}
 # For @pytest.mark.app_config(**INBOUND_CONFIG).
 INBOUND_CONFIG = {
     "INBOUND_ADDRESS": INBOUND_ADDRESS,
@@ -23,7 +27,7 @@ INBOUND_CONFIG = {
 _unique = itertools.count(1)
 
 
-def sample(name, *, to=INBOUND_ADDRESS, person="ben@elsewhere.example", in_reply_to="",
+def sample(name, *, to=INBOUND_ADDRESS, person=PERSON, in_reply_to="",
            original=""):
     """The bytes of a sample message, addressed as the test needs (CRLF line ends)."""
     text = Template((FIXTURES / f"{name}.eml").read_text()).substitute(

@@ -1,4 +1,4 @@
-"""Start and stop gunicorn for tests, talk to it over plain HTTP, and find a free port."""
+"""Start and stop gunicorn (or any server process) for tests, talk HTTP, wait, find a free port."""
 
 import http.client
 import subprocess
@@ -48,13 +48,28 @@ def http_status(port, method, path):
 
 
 def stop(process):
+    end_process(process)
+    process.log.close()
+
+
+def end_process(process, timeout=15):
+    """Ask a server process to stop; kill it if it has not within `timeout` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    process.log.close()
+
+
+def wait_for(condition, timeout=30, what="the condition"):
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
 
 
 def free_port():
