@@ -1,38 +1,54 @@
 """One blueprint per area; this module lists them in the order they register."""
 
-from importlib import import_module
-
 from flask import current_app
 from jinja2 import pass_context
 from wtforms import Form
 
+from blueprints import (
+    api,
+    contact,
+    devmail,
+    errors,
+    faq,
+    inbound,
+    invite,
+    join,
+    loginhelp,
+    main,
+    metrics,
+    optout,
+    report,
+    staff,
+    status,
+    subdomain,
+)
 from services.membership.state_words import state_words
 
-# (module, url_prefix), in registration order; one line per area keeps merges simple.
+# (area, url_prefix), in registration order; one line per area keeps merges simple.
 BLUEPRINTS = [
-    ("errors", None),
-    ("main", None),
-    ("subdomain", None),
-    ("loginhelp", None),
-    ("report", None),
-    ("optout", None),
-    ("staff", "/staff"),
-    ("status", None),
-    ("faq", None),
-    ("api", None),
-    ("contact", None),
-    ("join", None),
-    ("invite", None),
-    ("metrics", None),
-    ("inbound", None),
+    (errors, None),
+    (main, None),
+    (subdomain, None),
+    (loginhelp, None),
+    (report, None),
+    (optout, None),
+    (staff, "/staff"),
+    (status, None),
+    (faq, None),
+    (api, None),
+    (contact, None),
+    (join, None),
+    (invite, None),
+    (metrics, None),
+    (inbound, None),
 ]
 
 
 def register_blueprints(app):
-    for module, url_prefix in BLUEPRINTS:
-        app.register_blueprint(import_module(f"blueprints.{module}").bp, url_prefix=url_prefix)
+    for area, url_prefix in BLUEPRINTS:
+        app.register_blueprint(area.bp, url_prefix=url_prefix)
     if app.config["IS_DEVELOPMENT"] or app.config.get("DEV_MAIL_ENABLED"):
-        app.register_blueprint(import_module("blueprints.devmail").bp, url_prefix="/dev")
+        app.register_blueprint(devmail.bp, url_prefix="/dev")
     app.context_processor(_brand)
     app.add_template_global(_form_has_errors, "form_has_errors")
     app.add_template_filter(state_words, "state_words")
