@@ -43,7 +43,8 @@ class LookupKind(StrEnum):
     SUBDOMAIN_LIST = "subdomain_list"
 
 
-_KINDS = frozenset(LookupKind)
+_KINDS = frozenset(LookupKind)  # Python 3.11 refuses `str in StrEnum`
+
 
 def enqueue(session, kind, **payload):
     """Add a look-up to the queue in the caller's transaction.
